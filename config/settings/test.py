@@ -1,0 +1,18 @@
+"""Settings for pytest. Each override says why it differs from base."""
+
+from .base import *  # noqa: F403
+
+# Tests need a key but must never share production's.
+SECRET_KEY = "test-only-insecure-key"  # noqa: S105
+# The test client asks for "testserver".
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# Mail goes to django.core.mail.outbox so tests can read it.
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Hashing with the default PBKDF2 makes user fixtures slow; security is not tested here.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# No manifest needed: tests do not run collectstatic.
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+# Uploaded files from tests go to a throwaway folder, not the developer's media/.
+MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405

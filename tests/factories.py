@@ -1,0 +1,86 @@
+"""factory_boy factories for the directory."""
+
+from datetime import date
+
+import factory
+from django.utils.text import slugify
+
+from network.models import (
+    Affiliation,
+    Area,
+    ContactDetail,
+    ContactKind,
+    Election,
+    ElectionKind,
+    Group,
+    GroupKind,
+    Party,
+    Person,
+    Role,
+    RoleKind,
+    Visibility,
+)
+
+
+class PartyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Party
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Test Party {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+
+
+class ElectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Election
+        django_get_or_create = ("election_id",)
+
+    election_id = "parl.2024-07-04"
+    name = "UK Parliament general election 2024"
+    date = date(2024, 7, 4)
+    kind = ElectionKind.PARLIAMENTARY
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    name = factory.Sequence(lambda n: f"Testperson Number{n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ContactDetail
+
+    person = factory.SubFactory(PersonFactory)
+    kind = ContactKind.EMAIL
+    value = factory.LazyAttribute(lambda o: f"{o.person.slug}@example.org")
+    visibility = Visibility.PUBLIC
+
+
+class GroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Group
+
+    name = factory.Sequence(lambda n: f"Test Group {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    kind = GroupKind.LOCAL_NETWORK
+
+
+class RoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Role
+
+    person = factory.SubFactory(PersonFactory)
+    kind = RoleKind.COUNCILLOR
+    area = factory.LazyFunction(lambda: Area.objects.get(gss_code="E05011515"))
+
+
+class AffiliationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Affiliation
+
+    person = factory.SubFactory(PersonFactory)
+    party = factory.SubFactory(PartyFactory, name="Labour Party")
