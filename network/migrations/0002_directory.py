@@ -111,7 +111,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True, db_index=True)),
                 ('name', models.CharField(max_length=255)),
-                ('slug', models.SlugField(max_length=255, unique=True)),
+                ('slug', models.SlugField(blank=True, help_text='Used in web addresses. Left empty, it is made from the name.', max_length=255, unique=True)),
                 ('pronouns', models.CharField(blank=True, max_length=50)),
                 ('bio', models.TextField(blank=True, max_length=2000, verbose_name='short bio')),
                 ('status', models.CharField(choices=[('active', 'Active in the network'), ('inactive', 'Inactive'), ('left', 'Left the network')], db_index=True, default='active', max_length=10)),
