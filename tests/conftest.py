@@ -38,9 +38,7 @@ def make_staff(django_user_model):
         user = django_user_model.objects.create_user(
             username=username, email=f"{username}@example.org", password="pw"
         )
-        perms = Permission.objects.filter(
-            codename__in=("access_admin", *codenames)
-        )
+        perms = Permission.objects.filter(codename__in=("access_admin", *codenames))
         user.user_permissions.set(perms)
         return user
 

@@ -39,7 +39,9 @@ def test_people_listing_searches_and_filters(client, superuser, uk_areas):
     found = client.get(url("person"), {"q": "findable"})
     assert b"Findable Councillor" in found.content
     assert b"Someone Else" not in found.content
-    by_council = client.get(url("person"), {"council": Area.objects.get(gss_code="E06000008").pk})
+    by_council = client.get(
+        url("person"), {"council": Area.objects.get(gss_code="E06000008").pk}
+    )
     assert b"Findable Councillor" in by_council.content
     assert b"Someone Else" not in by_council.content
 
@@ -128,10 +130,14 @@ def test_staff_with_view_permission_can_list_but_not_edit(client, make_staff):
     assert client.get(url("person")).status_code == 200
     response = client.get(url("person", "edit", person.pk))
     assert response.status_code in (302, 403)
-    assert response.status_code == 403 or response.url != url("person", "edit", person.pk)
+    assert response.status_code == 403 or response.url != url(
+        "person", "edit", person.pk
+    )
 
 
-def test_editors_cannot_change_areas_even_with_change_permission(client, make_staff, uk_areas):
+def test_editors_cannot_change_areas_even_with_change_permission(
+    client, make_staff, uk_areas
+):
     area = Area.objects.get(gss_code="E05011515")
     user = make_staff("view_area", "change_area", "add_area", "delete_area")
     client.force_login(user)

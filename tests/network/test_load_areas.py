@@ -117,7 +117,9 @@ def test_file_cut_at_a_line_boundary_is_refused(uk_areas, data_copy):
 
 
 def test_bad_code_is_reported_with_its_line(uk_areas, data_copy):
-    edit(data_copy / "uk_parliamentary_constituencies_2024.csv", "E14001063", "E1400106X")
+    edit(
+        data_copy / "uk_parliamentary_constituencies_2024.csv", "E14001063", "E1400106X"
+    )
     assert_refused(
         data_copy, "uk_parliamentary_constituencies_2024.csv, line 2", "not a GSS code"
     )
@@ -129,13 +131,23 @@ def test_row_with_missing_fields_is_reported(uk_areas, data_copy):
 
 
 def test_ward_of_unknown_council_is_refused(uk_areas, data_copy):
-    edit(data_copy / "uk_wards_2024.csv", "E05011515,Darwen South,E06000008", "E05011515,Darwen South,E06000999")
+    edit(
+        data_copy / "uk_wards_2024.csv",
+        "E05011515,Darwen South,E06000008",
+        "E05011515,Darwen South,E06000999",
+    )
     assert_refused(data_copy, "uk_wards_2024.csv, line", "E06000999")
 
 
 def test_wrong_header_is_refused(uk_areas, data_copy):
-    edit(data_copy / "constituency_2024_to_local_authority_overlap.csv", "pcon_gss", "pcon")
-    assert_refused(data_copy, "constituency_2024_to_local_authority_overlap.csv, line 1")
+    edit(
+        data_copy / "constituency_2024_to_local_authority_overlap.csv",
+        "pcon_gss",
+        "pcon",
+    )
+    assert_refused(
+        data_copy, "constituency_2024_to_local_authority_overlap.csv, line 1"
+    )
 
 
 def test_missing_file_is_refused(uk_areas, data_copy):

@@ -30,7 +30,9 @@ def errors_of(instance, **kwargs) -> dict:
 # ------------------------------------------------------------------ GSS codes
 
 
-@pytest.mark.parametrize("code", ["E0500001", "X05000001", "e05011515", "E05-11515", ""])
+@pytest.mark.parametrize(
+    "code", ["E0500001", "X05000001", "e05011515", "E05-11515", ""]
+)
 def test_malformed_gss_code_is_rejected(code):
     area = Area(gss_code=code, name="Somewhere", slug="somewhere", area_type="ward")
     assert "gss_code" in errors_of(area, exclude=["parent"])
@@ -43,13 +45,19 @@ def test_gss_code_must_match_the_area_type():
 
 
 def test_valid_ward_code_passes():
-    Area(gss_code="E05099999", name="New Ward", slug="new-ward", area_type="ward").full_clean()
+    Area(
+        gss_code="E05099999", name="New Ward", slug="new-ward", area_type="ward"
+    ).full_clean()
 
 
 def test_only_councils_have_a_council_type():
-    area = Area(gss_code="E05099999", name="W", slug="w", area_type="ward", council_type="UA")
+    area = Area(
+        gss_code="E05099999", name="W", slug="w", area_type="ward", council_type="UA"
+    )
     assert "council_type" in errors_of(area)
-    council = Area(gss_code="E06000099", name="C", slug="c", area_type="local_authority")
+    council = Area(
+        gss_code="E06000099", name="C", slug="c", area_type="local_authority"
+    )
     assert "council_type" in errors_of(council)
 
 
@@ -69,10 +77,22 @@ def contact(kind, value):
         ("website", "https://example.org/about", "https://example.org/about"),
         ("x", "@someone_1", "https://x.com/someone_1"),
         ("x", "https://twitter.com/someone", "https://twitter.com/someone"),
-        ("bluesky", "someone.bsky.social", "https://bsky.app/profile/someone.bsky.social"),
+        (
+            "bluesky",
+            "someone.bsky.social",
+            "https://bsky.app/profile/someone.bsky.social",
+        ),
         ("mastodon", "@someone@mastodon.social", "https://mastodon.social/@someone"),
-        ("facebook", "https://www.facebook.com/someone", "https://www.facebook.com/someone"),
-        ("address", "1 Example Street\n\n Demotown BB1 1AA ", "1 Example Street\nDemotown BB1 1AA"),
+        (
+            "facebook",
+            "https://www.facebook.com/someone",
+            "https://www.facebook.com/someone",
+        ),
+        (
+            "address",
+            "1 Example Street\n\n Demotown BB1 1AA ",
+            "1 Example Street\nDemotown BB1 1AA",
+        ),
     ],
 )
 def test_contact_values_are_normalised(kind, value, stored):
@@ -126,7 +146,9 @@ def test_party_spell_cannot_end_before_it_starts():
 
 def test_reason_for_leaving_needs_the_date_they_left():
     spell = Affiliation(
-        person=PersonFactory(), party=PartyFactory(), reason_for_leaving="Ceasefire vote"
+        person=PersonFactory(),
+        party=PartyFactory(),
+        reason_for_leaving="Ceasefire vote",
     )
     assert "end_date" in errors_of(spell)
 
@@ -138,11 +160,17 @@ def test_candidacy_needs_an_election_and_a_constituency(uk_areas):
     assert "election" in errors_of(no_election)
     region = Area.objects.get(gss_code="E12000002")
     wrong_area = Role(
-        person=PersonFactory(), kind=RoleKind.CANDIDATE, area=region, election=ElectionFactory()
+        person=PersonFactory(),
+        kind=RoleKind.CANDIDATE,
+        area=region,
+        election=ElectionFactory(),
     )
     assert "area" in errors_of(wrong_area)
     Role(
-        person=PersonFactory(), kind=RoleKind.CANDIDATE, area=seat, election=ElectionFactory()
+        person=PersonFactory(),
+        kind=RoleKind.CANDIDATE,
+        area=seat,
+        election=ElectionFactory(),
     ).full_clean()
 
 
@@ -161,13 +189,18 @@ def test_organiser_needs_an_area_or_group():
 
 
 def test_election_id_must_follow_democracy_club_style():
-    election = Election(election_id="GE 2024", name="x", date=date(2024, 7, 4), kind="parl")
+    election = Election(
+        election_id="GE 2024", name="x", date=date(2024, 7, 4), kind="parl"
+    )
     assert "election_id" in errors_of(election)
 
 
 def test_election_date_and_kind_must_agree_with_the_id():
     wrong_date = Election(
-        election_id="local.burnley.2026-05-07", name="x", date=date(2026, 5, 8), kind="local"
+        election_id="local.burnley.2026-05-07",
+        name="x",
+        date=date(2026, 5, 8),
+        kind="local",
     )
     assert "date" in errors_of(wrong_date)
     wrong_kind = Election(

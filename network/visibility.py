@@ -1,0 +1,83 @@
+"""The one place that decides what each viewer may see of the directory.
+
+Pages, the API, CSV exports and the admin all ask here; none decides for itself.
+A viewer is reduced to an ``Audience``:
+
+- ``PUBLIC``: anonymous visitors, partner keys with the ``public`` scope, and signed-in
+  users who are neither members nor coordinators;
+- ``NETWORK``: network members (the "Member" group) and partner keys with the
+  ``network`` scope;
+- ``COORDINATORS``: coordinators (the "Coordinator" group) and superusers.
+
+People who have not agreed to a public profile are invisible to the ``PUBLIC``
+audience: being listed in this directory says something about a person's political
+opinions, which UK GDPR treats as special-category data.
+"""
+
+from enum import IntEnum
+
+from django.db.models import QuerySet
+
+from network.models import Visibility
+
+COORDINATOR_GROUP = "Coordinator"
+MEMBER_GROUP = "Member"
+EDITOR_GROUP = "Editor"
+
+
+class Audience(IntEnum):
+    PUBLIC = 0
+    NETWORK = 1
+    COORDINATORS = 2
+
+
+# Which contact visibilities each audience may see.
+CONTACT_LEVELS: dict[Audience, tuple[str, ...]] = {
+    Audience.PUBLIC: (Visibility.PUBLIC,),
+    Audience.NETWORK: (Visibility.PUBLIC, Visibility.NETWORK),
+    Audience.COORDINATORS: (
+        Visibility.PUBLIC,
+        Visibility.NETWORK,
+        Visibility.COORDINATORS,
+    ),
+}
+
+
+def audience_for_user(user) -> Audience:
+    """The audience a signed-in (or anonymous) user belongs to."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Audience.PUBLIC
+    if user.is_superuser:
+        return Audience.COORDINATORS
+    cached = getattr(user, "_network_audience", None)
+    if cached is not None:
+        return cached
+    groups = set(user.groups.values_list("name", flat=True))
+    if COORDINATOR_GROUP in groups:
+        audience = Audience.COORDINATORS
+    elif MEMBER_GROUP in groups:
+        audience = Audience.NETWORK
+    else:
+        audience = Audience.PUBLIC
+    user._network_audience = audience  # one query per request, not per check
+    return audience
+
+
+def contact_levels(audience: Audience) -> tuple[str, ...]:
+    return CONTACT_LEVELS[audience]
+
+
+def may_see_contact(contact, audience: Audience) -> bool:
+    return contact.visibility in CONTACT_LEVELS[audience]
+
+
+def visible_contacts(queryset: QuerySet, audience: Audience) -> QuerySet:
+    """Narrow a ContactDetail queryset to what the audience may see."""
+    return queryset.filter(visibility__in=CONTACT_LEVELS[audience])
+
+
+def visible_people(queryset: QuerySet, audience: Audience) -> QuerySet:
+    """Narrow a Person queryset to the people the audience may know about."""
+    if audience >= Audience.NETWORK:
+        return queryset
+    return queryset.filter(public_profile=True)
