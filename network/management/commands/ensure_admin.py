@@ -35,4 +35,5 @@ class Command(BaseCommand):
         )
         self.stdout.write(self.style.SUCCESS("Created the admin user."))
         self.stdout.write(f"Admin login: {username} / {shown}")
-        self.stdout.write("Sign in at http://127.0.0.1:8000/admin/")
+        port = os.environ.get("PORT", "8000")
+        self.stdout.write(f"Sign in at http://127.0.0.1:{port}/admin/")
