@@ -16,7 +16,7 @@ from wagtail.admin.panels import (
     ObjectList,
     TabbedInterface,
 )
-from wagtail.admin.ui.tables import Column, UpdatedAtColumn
+from wagtail.admin.ui.tables import BooleanColumn, Column, UpdatedAtColumn
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
@@ -103,8 +103,18 @@ class PersonViewSet(SnippetViewSet):
     model = Person
     icon = "user"
     menu_label = "People"
-    list_display = ["name", "status", "public_profile", UpdatedAtColumn()]
-    list_export = ["name", "slug", "pronouns", "status", "public_profile", "updated_at"]
+    list_display = [
+        "name",
+        Column("roles_summary", label="Roles"),
+        "status",
+        BooleanColumn("public_profile", label="Public profile"),
+        UpdatedAtColumn(),
+    ]
+    list_export = [
+        "name", "slug", "pronouns", "status", "public_profile", "roles_summary",
+        "updated_at",
+    ]  # fmt: skip
+    export_headings = {"roles_summary": "Roles"}
     export_filename = "people"
     filterset_class = PersonFilterSet
     search_fields = ["name", "slug"]
@@ -112,6 +122,10 @@ class PersonViewSet(SnippetViewSet):
     ordering = ["name"]
     inspect_view_enabled = True
     copy_view_enabled = False
+
+    def get_queryset(self, request):
+        # Roles and their areas are shown per row: fetch them in two queries.
+        return Person.objects.prefetch_related("roles__area").order_by("name")
 
     edit_handler = TabbedInterface(
         [

@@ -205,6 +205,11 @@ class Person(RevisionMixin, index.Indexed, TimestampedModel, ClusterableModel):
     def revisions(self):
         return self._revisions
 
+    @property
+    def roles_summary(self) -> str:
+        """'Councillor, Darwen South; Candidate, Blackburn', for listings."""
+        return "; ".join(str(role) for role in self.roles.all())
+
     def clean(self):
         if not self.slug and self.name:
             self.slug = unique_slug(Person, self.name, exclude_pk=self.pk)

@@ -176,3 +176,19 @@ def test_edit_views_for_each_model(client, superuser, uk_areas):
     ]:
         assert client.get(url(model, "edit", obj.pk)).status_code == 200
     assert Person.objects.exists()
+
+
+def test_people_listing_queries_do_not_grow_with_rows(
+    client, superuser, uk_areas, django_assert_max_num_queries
+):
+    from tests.factories import RoleFactory
+
+    client.force_login(superuser)
+    RoleFactory()
+    with django_assert_max_num_queries(40) as few:
+        client.get(url("person"))
+    for _ in range(15):
+        RoleFactory()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url("person"))
+    assert b"Councillor, Darwen South" in response.content
