@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: help install run test lint format check bench clean
+.PHONY: help install run test lint format check bench clean axe
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-9s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -39,6 +39,17 @@ run: install ## Migrate, load UK areas, seed the demo, print the admin login, se
 test: $(VENV)/.installed-test ## Run the tests (PostgreSQL if DATABASE_URL points at it, else SQLite)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# axe-core (the accessibility engine the browser tests run) from the npm registry,
+# into a git-ignored folder. Reinstalled only when the version below changes.
+AXE_VERSION ?= 4.14.1
+AXE_DIR := .axe
+$(AXE_DIR)/.installed-$(AXE_VERSION):
+	@command -v npm >/dev/null || { echo "npm is needed for 'make axe' (apt-get install -y npm)"; exit 1; }
+	npm install --silent --no-audit --no-fund --no-save --prefix $(AXE_DIR) axe-core@$(AXE_VERSION)
+	@touch $@
+
+axe: $(AXE_DIR)/.installed-$(AXE_VERSION) ## Install axe-core for the browser tests (needs npm)
+
 lint: $(VENV)/.installed-test ## ruff check and format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -52,4 +63,4 @@ check: install ## Django's system checks and the missing-migrations check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 clean: ## Remove the virtualenv, the SQLite database and collected files
-	rm -rf $(VENV) db.sqlite3 staticfiles .test-media .pytest_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles .test-media .pytest_cache $(AXE_DIR)

@@ -81,3 +81,8 @@ def visible_people(queryset: QuerySet, audience: Audience) -> QuerySet:
     if audience >= Audience.NETWORK:
         return queryset
     return queryset.filter(public_profile=True)
+
+
+def may_see_person(person, audience: Audience) -> bool:
+    """Whether the audience may know about this one person (see visible_people)."""
+    return audience >= Audience.NETWORK or bool(person.public_profile)

@@ -16,3 +16,5 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 # Uploaded files from tests go to a throwaway folder, not the developer's media/.
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
+# Every test client posts from the same address; the throttle test sets its own rate.
+CMS_REGISTRATION_RATE = "10000/hour"
