@@ -2,6 +2,7 @@
 
 from .accounts import User
 from .areas import Area, AreaType, ConstituencyCouncilOverlap, CouncilType
+from .notes import CoordinationNote, NoteVisibility
 from .people import (
     Affiliation,
     ContactDetail,
@@ -18,25 +19,32 @@ from .people import (
     RoleKind,
     Visibility,
 )
+from .stances import AskMethod, Position, StanceEvent, StanceKind
 
 __all__ = [
     "Affiliation",
+    "AskMethod",
     "Area",
     "AreaType",
     "ConstituencyCouncilOverlap",
     "ContactDetail",
     "ContactKind",
+    "CoordinationNote",
     "CouncilType",
     "Election",
     "ElectionKind",
     "Group",
     "GroupKind",
     "GroupMembership",
+    "NoteVisibility",
     "Party",
     "Person",
     "PersonStatus",
+    "Position",
     "Role",
     "RoleKind",
+    "StanceEvent",
+    "StanceKind",
     "User",
     "Visibility",
 ]
