@@ -86,8 +86,8 @@ def test_who_reads_which_note(coordinator, django_user_model, uk_areas):
     coordinators_only = note_add(author=coordinator, area=ward, text="Private")
     about_ward = note_add(author=coordinator, area=ward, text="Ward meeting",
                           visibility=NoteVisibility.NETWORK)  # fmt: skip
-    about_council = note_add(author=coordinator, area=ward.parent,
-                             text="Council", visibility=NoteVisibility.NETWORK)  # fmt: skip
+    about_council = note_add(author=coordinator, area=ward.parent, text="Council",
+                             visibility=NoteVisibility.NETWORK)  # fmt: skip
     about_elsewhere = note_add(author=coordinator, area=elsewhere, text="Away",
                                visibility=NoteVisibility.NETWORK)  # fmt: skip
     about_person = note_add(author=coordinator, person=PersonFactory(), text="P",

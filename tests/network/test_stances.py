@@ -71,7 +71,7 @@ def test_a_correction_with_a_position_becomes_the_current_position(uk_areas):
                   actor=None)  # fmt: skip
     stance_record(candidacy=candidacy, kind=StanceKind.CORRECTION,
                   occurred_on=date(2024, 6, 12), position=Position.CEASEFIRE,
-                  quote="You misquoted me: I back a ceasefire.", actor=None)  # fmt: skip
+                  quote="You misquoted me: I back one.", actor=None)  # fmt: skip
     stance = both_derivations(candidacy)
     assert stance.state == StanceState.CEASEFIRE
     assert [e.kind for e in stance.corrections] == [StanceKind.CORRECTION]
