@@ -2,6 +2,15 @@
 
 from .accounts import User
 from .areas import Area, AreaType, ConstituencyCouncilOverlap, CouncilType
+from .members import (
+    ChangeSource,
+    DeletionRequest,
+    DeletionRequestStatus,
+    Invitation,
+    JoinRequest,
+    JoinRequestStatus,
+    ProfileChange,
+)
 from .people import (
     Affiliation,
     ContactDetail,
@@ -20,6 +29,13 @@ from .people import (
 )
 
 __all__ = [
+    "ProfileChange",
+    "JoinRequestStatus",
+    "JoinRequest",
+    "Invitation",
+    "DeletionRequestStatus",
+    "DeletionRequest",
+    "ChangeSource",
     "Affiliation",
     "Area",
     "AreaType",

@@ -197,6 +197,10 @@ class Person(RevisionMixin, index.Indexed, TimestampedModel, ClusterableModel):
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "people"
+        permissions = [
+            ("edit_own_profile", "Can edit their own profile in the member area"),
+            ("view_network_directory", "Can see the network directory"),
+        ]
 
     def __str__(self):
         return self.name
