@@ -223,3 +223,15 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False
 # ------------------------------------------------------------------ project
 # Where the shipped open data lives (areas, hex layout, postcode sample).
 NETWORK_DATA_DIR = BASE_DIR / "network" / "data"
+
+# ------------------------------------------------------------------ stances & postcodes
+# Postcode lookup for "where they stand": "postcodes.io" asks the HTTP service,
+# "offline" reads the shipped sample (development and tests; see network/postcodes.py).
+POSTCODE_LOOKUP_BACKEND = env("POSTCODE_LOOKUP_BACKEND", default="postcodes.io")
+POSTCODES_IO_URL = env("POSTCODES_IO_URL", default="https://api.postcodes.io")
+# Seconds to wait before telling the visitor the lookup is down.
+POSTCODES_IO_TIMEOUT = env.float("POSTCODES_IO_TIMEOUT", default=2.0)
+POSTCODE_CACHE_SECONDS = env.int("POSTCODE_CACHE_SECONDS", default=7 * 24 * 3600)
+# Which election /where-they-stand/ shows: a Democracy Club id such as
+# parl.2024-07-04. Empty means the latest UK Parliament election with candidates.
+STANCES_ELECTION_ID = env("STANCES_ELECTION_ID", default="")

@@ -16,3 +16,5 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 # Uploaded files from tests go to a throwaway folder, not the developer's media/.
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
+# Tests never reach the internet: postcodes come from the shipped sample.
+POSTCODE_LOOKUP_BACKEND = "offline"

@@ -11,6 +11,7 @@ from .members import (
     JoinRequestStatus,
     ProfileChange,
 )
+from .notes import CoordinationNote, NoteVisibility
 from .people import (
     Affiliation,
     ContactDetail,
@@ -27,6 +28,7 @@ from .people import (
     RoleKind,
     Visibility,
 )
+from .stances import AskMethod, Position, StanceEvent, StanceKind
 
 __all__ = [
     "ProfileChange",
@@ -37,22 +39,28 @@ __all__ = [
     "DeletionRequest",
     "ChangeSource",
     "Affiliation",
+    "AskMethod",
     "Area",
     "AreaType",
     "ConstituencyCouncilOverlap",
     "ContactDetail",
     "ContactKind",
+    "CoordinationNote",
     "CouncilType",
     "Election",
     "ElectionKind",
     "Group",
     "GroupKind",
     "GroupMembership",
+    "NoteVisibility",
     "Party",
     "Person",
     "PersonStatus",
+    "Position",
     "Role",
     "RoleKind",
+    "StanceEvent",
+    "StanceKind",
     "User",
     "Visibility",
 ]

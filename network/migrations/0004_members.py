@@ -23,7 +23,7 @@ def create_role_groups(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('network', '0002_directory'),
+        ('network', '0003_stances_and_notes'),
         ('auth', '0012_alter_user_first_name_max_length'),
         ('wagtailcore', '0098_apitoken'),
         ('wagtailimages', '__latest__'),
