@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     # Libraries
     "rest_framework",
     "django_filters",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -68,7 +71,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "network.middleware.AdminRequiresMFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -123,7 +128,7 @@ AUTH_PASSWORD_VALIDATORS = [
         "NumericPasswordValidator",
     )
 ]
-LOGIN_URL = "wagtailadmin_login"
+LOGIN_URL = "account_login"
 
 # ------------------------------------------------------------------ i18n
 LANGUAGE_CODE = "en-gb"
@@ -181,6 +186,39 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
     },
 }
+
+# ------------------------------------------------------------------ accounts & MFA
+# django-allauth signs people in by email address (password or an emailed one-time
+# code), verifies addresses, resets passwords and adds TOTP with recovery codes.
+# Nobody signs up freely: accounts come from invitations (network/members/).
+AUTHENTICATION_BACKENDS = [
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "network.members.adapters.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# Responses to sign-in, reset and sign-up never say whether an address has an
+# account (this is allauth's default; stated here because the project relies on it).
+ACCOUNT_PREVENT_ENUMERATION = True
+# Failed sign-ins: at most 10 a minute from one address and 5 in 5 minutes for
+# one account; the rest of allauth's defaults (reset, codes, sign-up) stand.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/300s/key"}
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[No Ceasefire No Vote] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
+LOGIN_REDIRECT_URL = "/network/"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "No Ceasefire No Vote"
+# Who must have an authenticator before the admin opens: anyone who may reach it
+# (editors, coordinators, superusers). Set to False only on a throwaway copy.
+ADMIN_REQUIRES_MFA = env.bool("ADMIN_REQUIRES_MFA", default=True)
+# Passwords are changed and reset through allauth only (one enumeration-safe,
+# rate-limited path); the admin's own forms for these are switched off.
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 
 # ------------------------------------------------------------------ project
 # Where the shipped open data lives (areas, hex layout, postcode sample).

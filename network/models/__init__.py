@@ -2,6 +2,15 @@
 
 from .accounts import User
 from .areas import Area, AreaType, ConstituencyCouncilOverlap, CouncilType
+from .members import (
+    ChangeSource,
+    DeletionRequest,
+    DeletionRequestStatus,
+    Invitation,
+    JoinRequest,
+    JoinRequestStatus,
+    ProfileChange,
+)
 from .notes import CoordinationNote, NoteVisibility
 from .people import (
     Affiliation,
@@ -22,6 +31,13 @@ from .people import (
 from .stances import AskMethod, Position, StanceEvent, StanceKind
 
 __all__ = [
+    "ProfileChange",
+    "JoinRequestStatus",
+    "JoinRequest",
+    "Invitation",
+    "DeletionRequestStatus",
+    "DeletionRequest",
+    "ChangeSource",
     "Affiliation",
     "AskMethod",
     "Area",

@@ -203,6 +203,10 @@ class Person(RevisionMixin, index.Indexed, TimestampedModel, ClusterableModel):
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "people"
+        permissions = [
+            ("edit_own_profile", "Can edit their own profile in the member area"),
+            ("view_network_directory", "Can see the network directory"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["democracy_club_id"],
