@@ -15,7 +15,9 @@ from tests.factories import CandidacyFactory, PersonFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_candidacies_listing_shows_derived_state_and_filters(client, superuser, uk_areas):
+def test_candidacies_listing_shows_derived_state_and_filters(
+    client, superuser, uk_areas
+):
     asked = CandidacyFactory(person__name="Asked Twice")
     stance_record(candidacy=asked, kind="asked", method="email",
                   occurred_on=date(2024, 6, 1), actor=None)  # fmt: skip
