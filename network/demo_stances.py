@@ -29,6 +29,7 @@ from network.models import (
 )
 
 SEED = 20240530
+RIVAL_BIO = "Fictional demo profile. An invented candidate of another party."
 GENERAL_ELECTION = "parl.2024-07-04"
 RIVAL_PARTIES = [
     "Labour Party",
@@ -118,7 +119,7 @@ def _history(role: Role, rng: random.Random, outcome: str) -> None:
 def _rival(name: str, seat: Area, party: Party, election: Election) -> Role:
     person = Person.objects.filter(slug=slugify(name)).first()
     if person is None:
-        person = Person(name=name, slug=slugify(name), bio="Fictional demo rival.")
+        person = Person(name=name, slug=slugify(name), bio=RIVAL_BIO)
         person.full_clean()
         person.save()
     role = Role.objects.filter(
@@ -146,7 +147,7 @@ def seed_stances() -> list[str]:
     parties = {p.name: p for p in Party.objects.filter(name__in=RIVAL_PARTIES)}
     network_roles = list(
         Role.objects.filter(kind=RoleKind.CANDIDATE, election=election)
-        .exclude(person__bio__startswith="Fictional demo rival")
+        .exclude(person__bio=RIVAL_BIO)
         .select_related("person", "area")
         .order_by("area__name", "pk")
     )
