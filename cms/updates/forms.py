@@ -1,27 +1,23 @@
 """The public sign-up form."""
 
-import re
-
 from django import forms
 
-from . import consent
+from network import postcodes
 
-# Outward code, a space (optional on input), inward code: "SW1A 1AA", "M1 1AE".
-POSTCODE_RE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
+from . import consent
 
 
 def normalise_postcode(value: str) -> str:
     """Upper case with one space before the inward code; raises ValidationError."""
-    compact = re.sub(r"\s+", "", value or "").upper()
-    if not compact:
+    if not (value or "").strip():
         return ""
-    match = POSTCODE_RE.match(compact)
-    if not match:
+    try:
+        return postcodes.normalise_postcode(value)
+    except postcodes.InvalidPostcode:
         raise forms.ValidationError(
             "Enter a UK postcode, like SW1A 1AA, or leave it empty.",
             code="invalid_postcode",
-        )
-    return f"{match.group(1)} {match.group(2)}"
+        ) from None
 
 
 class SignupForm(forms.Form):

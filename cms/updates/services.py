@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from network.postcodes import constituency_for_postcode
+
 from . import consent
 from .models import (
     ConsentAction,
@@ -22,14 +24,6 @@ from .models import (
     SubscriberStatus,
 )
 from .tokens import ConfirmClaim
-
-
-def constituency_for_postcode(postcode: str):
-    """The Westminster constituency of a postcode, or None when it is unknown.
-
-    No postcode lookup exists yet, so the postcode is kept on its own; targeting by
-    area then only reaches subscribers whose constituency is known."""
-    return None
 
 
 def _enqueue_confirmation(subscriber_id: int, request_id: int) -> None:
@@ -58,6 +52,9 @@ def signup_request(
     gets nothing; any other gets a confirmation link (at most one per
     ``UPDATES_CONFIRM_RESEND_AFTER`` seconds, so the form cannot flood an inbox)."""
     now = timezone.now()
+    # Looked up first, whatever the address's state, so the answer takes as long
+    # for a confirmed address as for any other (and no lock waits on the lookup).
+    constituency = constituency_for_postcode(postcode) if postcode else None
     with transaction.atomic():
         subscriber = (
             Subscriber.objects.select_for_update().filter(email__iexact=email).first()
@@ -78,7 +75,7 @@ def signup_request(
             subscriber.name = name
         if postcode:
             subscriber.postcode = postcode
-            subscriber.constituency = constituency_for_postcode(postcode)
+            subscriber.constituency = constituency
         subscriber.save(update_fields=["name", "postcode", "constituency"])
         previous = (
             subscriber.consent_events.filter(action=ConsentAction.REQUESTED)

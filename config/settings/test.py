@@ -20,3 +20,5 @@ MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 TASKS["default"]["BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"  # noqa: F405
 # Links in test emails need a fixed, https address.
 UPDATES_BASE_URL = "https://updates.example.org"
+# Tests never reach the internet: postcodes come from the shipped sample.
+POSTCODE_LOOKUP_BACKEND = "offline"

@@ -65,7 +65,7 @@ def test_signup_stores_a_pending_subscriber_and_a_consent_request(
     assert subscriber.status == SubscriberStatus.PENDING
     assert subscriber.name == "New Person"
     assert subscriber.postcode == "SW1A 1AA"
-    assert subscriber.constituency is None  # no postcode lookup yet
+    assert subscriber.constituency is None  # not in the shipped postcode sample
     event = subscriber.consent_events.get()
     assert event.action == ConsentAction.REQUESTED
     assert event.wording_version == consent.CURRENT_VERSION
@@ -274,3 +274,12 @@ def test_sign_up_records_the_page_it_came_from(
     sign_up(client, django_capture_on_commit_callbacks, source_page=home.pk)
     event = ConsentEvent.objects.get()
     assert event.source == home.get_url()
+
+
+def test_postcode_is_stored_with_its_constituency(
+    client, uk_areas, django_capture_on_commit_callbacks
+):
+    sign_up(client, django_capture_on_commit_callbacks, postcode="ab115fd")
+    subscriber = Subscriber.objects.get()
+    assert subscriber.postcode == "AB11 5FD"
+    assert subscriber.constituency.gss_code == "S14000061"
