@@ -16,6 +16,7 @@ urlpatterns = [
     path("network/", include("network.members.urls")),
     path("where-they-stand/", include("network.public.urls")),
     path("documents/", include(wagtaildocs_urls)),
+    path("updates/", include("cms.updates.urls")),
 ]
 
 if settings.DEBUG:
