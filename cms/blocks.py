@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from wagtail import blocks
 from wagtail.images.blocks import ImageBlock
 
+from cms.updates.models import SignupBlock
+
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "document-link"]
 
 
@@ -92,10 +94,10 @@ class BodyBlock(blocks.StreamBlock):
 
 
 class HomePageBlock(blocks.StreamBlock):
-    """Sections editors add below the home page's headline, statements and events.
+    """Sections editors add below the home page's headline, statements and events,
+    among them the sign-up form for updates (``cms.updates``)."""
 
-    The mailing-list sign-up block belongs here too (see docs/cms.md)."""
-
+    signup = SignupBlock()
     heading = HeadingBlock()
     paragraph = blocks.RichTextBlock(features=RICH_TEXT_FEATURES)
     quote = QuoteBlock()

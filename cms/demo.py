@@ -319,6 +319,18 @@ def seed_site() -> HomePage:
     )
     if home.call_to_action_link_id is None:
         home.call_to_action_link = events
+        if not home.body:
+            home.body = _stream(
+                (
+                    "signup",
+                    {
+                        "heading": "Get updates",
+                        "text": "News of statements and conference sessions, a few "
+                        "times a month.",
+                        "button_label": "Sign up",
+                    },
+                )
+            )
         home.save_revision().publish()
 
     site = Site.objects.get(root_page=home)

@@ -18,3 +18,9 @@ STORAGES["staticfiles"] = {  # noqa: F405
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 # Every test client posts from the same address; the throttle test sets its own rate.
 CMS_REGISTRATION_RATE = "10000/hour"
+# Tasks run at once in the test process, whatever the developer's environment says.
+TASKS["default"]["BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"  # noqa: F405
+# Links in test emails need a fixed, https address.
+UPDATES_BASE_URL = "https://updates.example.org"
+# Tests never reach the internet: postcodes come from the shipped sample.
+POSTCODE_LOOKUP_BACKEND = "offline"
