@@ -253,8 +253,8 @@ def seed_site() -> HomePage:
         summary="A day of workshops on standing as an independent, running a ward "
         "campaign and working with local groups.",
         venue_name="Riverside Community Hall (demo venue)",
-        venue_address="1 Example Street\nLondon\nE1 0AA",
-        map_url="https://www.openstreetmap.org/search?query=E1%200AA",
+        venue_address="Unit 3, Sample Yard\nLondon\nE1 0ZZ",
+        map_url="https://www.openstreetmap.org/search?query=Whitechapel%2C%20London",
         access_information="<ul><li>Step-free entrance and lift to every room."
         "</li><li>Accessible toilets on each floor.</li><li>A quiet room is "
         "available all day.</li></ul>",
@@ -277,8 +277,8 @@ def seed_site() -> HomePage:
         summary="Councillors from Blackburn, Burnley and Pendle share what they have "
         "learned since standing as independents.",
         venue_name="Mill Lane Centre (demo venue)",
-        venue_address="2 Example Road\nBlackburn\nBB1 1AA",
-        map_url="https://www.openstreetmap.org/search?query=BB1%201AA",
+        venue_address="Sample Mill, Mill Lane\nBlackburn\nBB1 0ZZ",
+        map_url="https://www.openstreetmap.org/search?query=Blackburn%2C%20Lancashire",
         access_information="<ul><li>Step-free access through the side entrance."
         "</li><li>A hearing loop in the main hall.</li></ul>",
         capacity=60,
@@ -337,7 +337,7 @@ def seed_site() -> HomePage:
     settings = SiteSettings.for_site(site)
     if not settings.imprint_promoter:
         settings.imprint_promoter = "A. Promoter (demo)"
-        settings.imprint_promoter_address = "1 Example Street, Demotown DT1 1AA"
+        settings.imprint_promoter_address = "PO Box 0000, Sampletown ZZ1 0ZZ"
         settings.imprint_on_behalf_of = "No Ceasefire No Vote (demo)"
         settings.contact_email = "hello@example.org"
         settings.footer_text = (
