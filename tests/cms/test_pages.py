@@ -205,3 +205,36 @@ def test_a_person_without_a_public_profile_cannot_sign(admin_client_for, superus
     assert response.status_code == 200  # the form again, with the error
     assert b"has not agreed to a public profile" in response.content
     assert not StatementPage.objects.filter(slug="signed-privately").exists()
+
+
+@pytest.mark.django_db
+def test_the_home_page_is_creatable_at_the_root(editor_assertions):
+    root = Page.get_first_root_node()
+    editor_assertions.assertCanCreate(
+        root,
+        HomePage,
+        nested_form_data(
+            {
+                "title": "Campaign home",
+                "slug": "campaign-home",
+                "headline": "No ceasefire, no vote",
+                "intro": rich_text("<p>Hello.</p>"),
+                "body": streamfield(
+                    [
+                        (
+                            "signup",
+                            {
+                                "heading": "Get updates",
+                                "text": "",
+                                "button_label": "Sign up",
+                            },
+                        )
+                    ]  # fmt: skip
+                ),
+            }
+        ),
+    )
+    home = HomePage.objects.get(slug="campaign-home")
+    assert home.body[0].block_type == "signup"
+    # One home page per site: no second one.
+    assert not HomePage.can_create_at(root)
