@@ -22,6 +22,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from network.members.admin_hooks import PersonEditView
 from network.models import (
     Area,
     AreaType,
@@ -101,6 +102,7 @@ class PersonFilterSet(WagtailFilterSet):
 
 class PersonViewSet(SnippetViewSet):
     model = Person
+    edit_view_class = PersonEditView  # records which fields coordinators changed
     icon = "user"
     menu_label = "People"
     list_display = [
