@@ -315,11 +315,11 @@ def test_coordinator_saves_in_the_admin_are_recorded(client, superuser, uk_areas
     response = client.get(url)
     form = response.context["form"]
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if value is not None and value is not False:
             data[name] = value
-    for name, formset in form.formsets.items():
+    for formset in form.formsets.values():
         for key, value in formset.management_form.initial.items():
             data[f"{formset.prefix}-{key}"] = value
     data["bio"] = "Edited by a coordinator."
