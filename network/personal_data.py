@@ -269,9 +269,11 @@ def erase(*, person=None, user=None) -> dict[str, int]:
             if isinstance(entry.erase, dict):
                 counts[entry.label] = queryset.update(**entry.erase)
             else:
-                counts[entry.label] = queryset.count()
-                for obj in queryset:
-                    obj.delete()
+                # A queryset delete: cascades and signals (search index) run, but
+                # not a model's own delete(), which may refuse (append-only logs).
+                counts[entry.label] = queryset.delete()[1].get(
+                    entry.model._meta.label, 0
+                )
         if person is not None and person.pk:
             photo = person.photo
             _forget_history(Person, [person.pk])

@@ -16,5 +16,9 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 # Uploaded files from tests go to a throwaway folder, not the developer's media/.
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
+# Tasks run at once in the test process, whatever the developer's environment says.
+TASKS["default"]["BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"  # noqa: F405
+# Links in test emails need a fixed, https address.
+UPDATES_BASE_URL = "https://updates.example.org"
 # Tests never reach the internet: postcodes come from the shipped sample.
 POSTCODE_LOOKUP_BACKEND = "offline"

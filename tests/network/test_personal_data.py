@@ -83,6 +83,27 @@ def _authenticator(person, user):
     return user.authenticator_set.get(type="totp")
 
 
+def _subscriber(person, user):
+    from cms.updates.models import Subscriber
+    from tests.updates.factories import SubscriberFactory
+
+    found = Subscriber.objects.filter(email=user.email).first()
+    return found or SubscriberFactory(email=user.email)
+
+
+def _consent_event(person, user):
+    return _subscriber(person, user).consent_events.order_by("pk").first()
+
+
+def _delivery(person, user):
+    from cms.updates.models import Delivery
+    from tests.updates.factories import MailingFactory
+
+    return Delivery.objects.create(
+        mailing=MailingFactory(), subscriber=_subscriber(person, user)
+    )
+
+
 # One way to make a record of each registered model for a given member. A model
 # registered without a sample here fails test_every_registered_model_has_a_sample.
 SAMPLES = {
@@ -102,6 +123,9 @@ SAMPLES = {
     "network.DeletionRequest": _deletion_request,
     "account.EmailAddress": _email_address,
     "mfa.Authenticator": _authenticator,
+    "updates.Subscriber": _subscriber,
+    "updates.ConsentEvent": _consent_event,
+    "updates.Delivery": _delivery,
 }
 
 
