@@ -19,7 +19,10 @@ _REDACTIONS = [
     (re.compile(r"(?<=://)[^/\s:@]+:[^/\s@]+@"), "[credentials]@"),
     (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "[email]"),
     # PostgreSQL repeats the offending values: Key (slug)=(jane-doe) already exists.
-    (re.compile(r"Key \(([^)]*)\)=\(.*?\)(?= already| is not| conflicts|$)"), r"Key (\1)=([redacted])"),
+    (
+        re.compile(r"Key \(([^)]*)\)=\(.*?\)(?= already| is not| conflicts|$)"),
+        r"Key (\1)=([redacted])",
+    ),
     # E.164, as contact numbers are stored, and UK national numbers as people type them
     (re.compile(r"\+\d{10,15}\b"), "[number]"),
     (re.compile(r"\b0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4}\b"), "[number]"),

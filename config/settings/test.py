@@ -19,3 +19,5 @@ MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 # Tests change content straight in the database and read it back at once; the page
 # cache's own tests switch it on.
 PUBLIC_PAGE_CACHE_SECONDS = 0
+# Tests never reach the internet: postcodes come from the shipped sample.
+POSTCODE_LOOKUP_BACKEND = "offline"

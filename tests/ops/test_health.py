@@ -18,7 +18,9 @@ UNREACHABLE_REDIS = {
 }
 
 
-def test_healthy_site_answers_200_with_each_check(client, django_assert_max_num_queries):
+def test_healthy_site_answers_200_with_each_check(
+    client, django_assert_max_num_queries
+):
     with django_assert_max_num_queries(1):
         response = client.get("/healthz")
     assert response.status_code == 200

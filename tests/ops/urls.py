@@ -5,7 +5,8 @@ import logging
 from django.http import HttpResponse
 from django.urls import path
 
-from config.urls import handler500, urlpatterns as site_urlpatterns  # noqa: F401
+from config.urls import handler500  # noqa: F401
+from config.urls import urlpatterns as site_urlpatterns
 
 logger = logging.getLogger("tests.ops")
 
