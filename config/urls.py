@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("network/", include("network.members.urls")),
     path("documents/", include(wagtaildocs_urls)),
+    path("updates/", include("cms.updates.urls")),
 ]
 
 if settings.DEBUG:

@@ -48,6 +48,7 @@ MODEL_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
         ("network", "profilechange", ("view",)),
         ("network", "deletionrequest", ("view", "change")),
         ("network", "coordinationnote", ALL),
+        ("network", "stanceevent", ALL),
         ("network", "note", ALL),
         ("api", "partnerkey", ALL),
         ("api", "apikey", ALL),

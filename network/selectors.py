@@ -26,6 +26,7 @@ from network.models import (
     AreaType,
     ContactDetail,
     ContactKind,
+    CoordinationNote,
     Election,
     ElectionKind,
     Position,
@@ -34,7 +35,7 @@ from network.models import (
     StanceEvent,
 )
 from network.models.stances import ASKING_KINDS
-from network.visibility import Audience, visible_contacts
+from network.visibility import Audience, visible_contacts, visible_notes
 
 
 class StanceState(models.TextChoices):
@@ -276,3 +277,16 @@ def constituency_candidates(area, election, *, audience=Audience.PUBLIC):
             )
         )
     return result
+
+
+# ------------------------------------------------------------------ notes
+
+
+def notes_for_member(user, *, limit: int = 20) -> list:
+    """Network-visible notes about the member's own area, newest first. What a
+    member may read is decided by ``visible_notes``; this only orders and trims."""
+    return list(
+        visible_notes(CoordinationNote.objects.filter(area__isnull=False), user)
+        .select_related("area")
+        .order_by("-created_at")[:limit]
+    )

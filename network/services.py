@@ -8,6 +8,7 @@ these rather than saving models themselves.
 from datetime import date
 
 from django.db import transaction
+from wagtail.log_actions import log
 
 from network.models import CoordinationNote, NoteVisibility, Role, StanceEvent
 
@@ -68,7 +69,8 @@ def note_add(
     )
     note.full_clean()
     note.save()
-    note.save_revision(user=author, log_action=True)
+    note.save_revision(user=author)
+    log(instance=note, action="wagtail.create", user=author)
     return note
 
 

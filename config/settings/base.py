@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     # Project apps come first so their templates override the libraries'.
     "network",
     "cms",
+    "cms.updates",
     "api",
     "ops",
     # Wagtail
@@ -52,6 +53,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -310,6 +313,33 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# ------------------------------------------------------------------ updates
+# Background tasks (the Django tasks API). Wagtail queues its own index updates here
+# too. Immediate (in the request) unless TASKS_BACKEND says otherwise; production
+# uses the database backend, worked by `manage.py db_worker` (see docs/updates.md).
+TASKS = {
+    "default": {
+        "BACKEND": env(
+            "TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend"
+        ),
+        "QUEUES": ["default", "updates"],
+    }
+}
+# The site's public address, for links in emails: https in production.
+UPDATES_BASE_URL = env("UPDATES_BASE_URL", default=WAGTAILADMIN_BASE_URL)
+UPDATES_CONFIRM_MAX_AGE = env.int("UPDATES_CONFIRM_MAX_AGE", default=7 * 24 * 3600)
+# At most one confirmation email per address in this many seconds.
+UPDATES_CONFIRM_RESEND_AFTER = env.int("UPDATES_CONFIRM_RESEND_AFTER", default=900)
+# Sign-up (and new-link) requests allowed per IP address per window (seconds).
+UPDATES_SIGNUP_LIMIT = env.int("UPDATES_SIGNUP_LIMIT", default=10)
+UPDATES_SIGNUP_WINDOW = env.int("UPDATES_SIGNUP_WINDOW", default=3600)
+# Messages sent over one SMTP connection before it is closed and reopened.
+UPDATES_BATCH_SIZE = env.int("UPDATES_BATCH_SIZE", default=200)
+# Attempts per recipient in all, and the wait before a later run retries failures.
+UPDATES_MAX_ATTEMPTS = env.int("UPDATES_MAX_ATTEMPTS", default=3)
+UPDATES_RETRY_DELAY = env.int("UPDATES_RETRY_DELAY", default=300)
+
 # ------------------------------------------------------------------ accounts & MFA
 # django-allauth signs people in by email address (password or an emailed one-time
 # code), verifies addresses, resets passwords and adds TOTP with recovery codes.

@@ -24,3 +24,9 @@ X_FRAME_OPTIONS = "DENY"
 # ------------------------------------------------------------------ logging
 # One JSON object per line on stdout, for whatever collects the container's output.
 LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", default="json")
+# ------------------------------------------------------------------ updates
+# Mailings and confirmation emails (and Wagtail's index updates) go through the
+# database queue, worked by `manage.py db_worker --queue-name "*"`.
+TASKS["default"]["BACKEND"] = env(  # noqa: F405
+    "TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"
+)

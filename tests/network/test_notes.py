@@ -108,3 +108,21 @@ def test_follow_up_date_is_optional(coordinator):
     assert note.follow_up_on is None and not note.done
     note_update(note=note, actor=coordinator, follow_up_on=date(2030, 1, 1))
     assert CoordinationNote.objects.get().follow_up_on == date(2030, 1, 1)
+
+
+def test_members_see_network_notes_about_their_area_in_the_member_area(
+    client, make_member, coordinator, uk_areas
+):
+    ward = Area.objects.get(gss_code="E05011515")
+    member = make_member(name="Ward Member")
+    RoleFactory(person=member.person, area=ward)
+    note_add(author=coordinator, area=ward, text="<p>Surgery moved to Tuesday</p>",
+             visibility=NoteVisibility.NETWORK)  # fmt: skip
+    note_add(author=coordinator, area=ward, text="<p>Coordinators only here</p>")
+    note_add(author=coordinator, area=Area.objects.get(gss_code="E05005151"),
+             text="<p>Elsewhere</p>", visibility=NoteVisibility.NETWORK)  # fmt: skip
+    client.force_login(member)
+    page = client.get("/network/").content.decode()
+    assert "Surgery moved to Tuesday" in page
+    assert "Coordinators only here" not in page
+    assert "Elsewhere" not in page
