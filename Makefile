@@ -65,7 +65,7 @@ security: $(VENV)/.installed-test ## bandit on the project code: fail on any med
 deploy-check: install ## Django's deployment checks on the production settings (throwaway secret)
 	DJANGO_SETTINGS_MODULE=config.settings.production \
 	DJANGO_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
-	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-example.org} \
+	DJANGO_ALLOWED_HOSTS=example.org UPDATES_BASE_URL=https://example.org \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 web: install ## Serve with gunicorn and the production settings (needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS)

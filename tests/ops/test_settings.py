@@ -12,6 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "a-throwaway-key-for-tests-only-" + "x" * 40,
     "DJANGO_ALLOWED_HOSTS": "nocease.example.org",
+    "UPDATES_BASE_URL": "https://nocease.example.org",
 }
 
 
