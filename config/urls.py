@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("accounts/", include("allauth.urls")),
     path("network/", include("network.members.urls")),
+    path("where-they-stand/", include("network.public.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("updates/", include("cms.updates.urls")),
 ]

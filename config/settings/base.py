@@ -388,3 +388,5 @@ POSTCODE_CACHE_SECONDS = env.int("POSTCODE_CACHE_SECONDS", default=7 * 24 * 3600
 # Which election /where-they-stand/ shows: a Democracy Club id such as
 # parl.2024-07-04. Empty means the latest UK Parliament election with candidates.
 STANCES_ELECTION_ID = env("STANCES_ELECTION_ID", default="")
+# Postcode searches one address may make per minute on /where-they-stand/.
+POSTCODE_LOOKUPS_PER_MINUTE = env.int("POSTCODE_LOOKUPS_PER_MINUTE", default=20)
