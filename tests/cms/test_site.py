@@ -93,16 +93,11 @@ def test_meta_tags_for_sharing(client, site_pages):
     assert (
         '<meta name="description" content="What the statement says, briefly.">' in html
     )
-    assert (
-        '<link rel="canonical" href="http://localhost/statements/our-first-statement/">'
-        in html
-    )
+    canonical = "http://testserver/statements/our-first-statement/"
+    assert f'<link rel="canonical" href="{canonical}">' in html
     assert '<meta property="og:title" content="Statement title for sharing">' in html
     assert '<meta property="og:type" content="article">' in html
-    assert (
-        '<meta property="og:url" content="http://localhost/statements/our-first-statement/">'
-        in html
-    )
+    assert f'<meta property="og:url" content="{canonical}">' in html
     assert '<meta name="twitter:card" content="summary">' in html
 
 
