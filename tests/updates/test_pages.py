@@ -71,3 +71,29 @@ def test_deploy_checks_want_https_links_and_a_background_worker(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     ids = {message.id for message in run_checks(include_deployment_checks=True)}
     assert not {"updates.W001", "updates.W002"} & ids
+
+
+def test_seed_demo_builds_the_updates_list_once(uk_areas):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from cms.updates.models import ConsentEvent, Delivery, Mailing, Subscriber
+
+    def counts():
+        return tuple(
+            model.objects.count()
+            for model in (SignupPage, Subscriber, ConsentEvent, Mailing, Delivery)
+        )
+
+    call_command("seed_demo", stdout=StringIO())
+    first = counts()
+    assert first[0] == 1 and first[1] >= 5 and first[3] == 2
+    # Every demo subscriber has the evidence a real one would.
+    for subscriber in Subscriber.objects.all():
+        assert subscriber.consent_events.filter(action="requested").exists()
+    assert Subscriber.objects.exclude(constituency=None).exists()
+    page = SignupPage.objects.get()
+    assert page.live and page.get_parent().specific.__class__.__name__ == "HomePage"
+    call_command("seed_demo", stdout=StringIO())
+    assert counts() == first

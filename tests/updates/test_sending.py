@@ -340,3 +340,31 @@ def test_send_mailing_command_finishes_a_queued_mailing(smtp_server):
     call_command("send_mailing", mailing.pk, stdout=out)
     assert "Nothing to do" in out.getvalue()
     assert len(smtp_server.messages) == 4
+
+
+def test_a_second_sender_leaves_the_mailing_to_the_first(smtp_server):
+    from django.db import connection
+
+    from cms.updates.sending import LOCK_NAMESPACE
+
+    if connection.vendor != "postgresql":
+        pytest.skip("one-sender locking uses PostgreSQL advisory locks")
+    import psycopg
+
+    bulk_subscribers(3)
+    mailing = MailingFactory()
+    services.mailing_queue(mailing=mailing, actor=None)
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    with psycopg.connect(**params, autocommit=True) as other_worker:
+        other_worker.execute(
+            "SELECT pg_advisory_lock(%s, %s)", [LOCK_NAMESPACE, mailing.pk]
+        )
+        report = mailing_deliver(mailing_id=mailing.pk)
+        other_worker.execute(
+            "SELECT pg_advisory_unlock(%s, %s)", [LOCK_NAMESPACE, mailing.pk]
+        )
+    assert not report.started
+    assert smtp_server.messages == []
+    assert mailing_deliver(mailing_id=mailing.pk).sent == 3  # once the other is gone
