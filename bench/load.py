@@ -229,20 +229,32 @@ def main() -> int:
             target["cache"] = warm(base, target)
         with tempfile.TemporaryDirectory() as workdir:
             for users in args.levels:
-                baseline = None
-                for name, target in targets.items():
+                # The baseline runs first and again last at each level, and its
+                # mean is the reference: a busy neighbour on the machine then
+                # weighs on both sides of the ratio.
+                order = [*targets.items(), next(iter(targets.items()))]
+                level = []
+                for name, target in order:
                     print(f"  {users:>4} clients  {name} ...", end="", flush=True)
                     stats = run_locust(base, target, users, args.seconds, Path(workdir))
-                    baseline = baseline or stats["rps"]
                     stats.update(
                         users=users, target=name, path=target["path"],
-                        cache=target["cache"], ratio=stats["rps"] / baseline,
+                        cache=target["cache"],
                     )  # fmt: skip
-                    results.append(stats)
+                    level.append(stats)
                     print(
                         f" {stats['rps']:.0f} req/s, p95 {stats['p95_ms']:.0f} ms, "
                         f"{stats['errors']} errors"
                     )
+                first, last = level[0], level.pop()
+                for key in ("rps", "p50_ms", "p95_ms", "p99_ms"):
+                    first[key] = (first[key] + last[key]) / 2
+                first["requests"] += last["requests"]
+                first["errors"] += last["errors"]
+                first["error_rate"] = first["errors"] / max(first["requests"], 1)
+                for stats in level:
+                    stats["ratio"] = stats["rps"] / first["rps"]
+                results.extend(level)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=60)
