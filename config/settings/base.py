@@ -273,6 +273,7 @@ PUBLIC_PAGE_CACHE_EXCLUDE_PREFIXES = [
     "/admin/",
     "/api/",
     "/accounts/",
+    "/network/",
     "/documents/",
     "/media/",
     "/static/",
@@ -362,7 +363,12 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_PREVENT_ENUMERATION = True
 # Failed sign-ins: at most 10 a minute from one address and 5 in 5 minutes for
 # one account; the rest of allauth's defaults (reset, codes, sign-up) stand.
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/300s/key"}
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/300s/key",
+    # The member area's own public forms.
+    "join_request": "5/h/ip",
+    "invitation_accept": "20/h/ip",
+}
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[No Ceasefire No Vote] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
@@ -376,6 +382,11 @@ ADMIN_REQUIRES_MFA = env.bool("ADMIN_REQUIRES_MFA", default=True)
 # rate-limited path); the admin's own forms for these are switched off.
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+
+# Profile photos members upload (network/members/photos.py).
+PROFILE_PHOTO_MAX_BYTES = 5 * 1024 * 1024
+PROFILE_PHOTO_MAX_PIXELS = 25_000_000
+PROFILE_PHOTO_MAX_SIDE = 800
 
 # ------------------------------------------------------------------ project
 # Where the shipped open data lives (areas, hex layout, postcode sample).
