@@ -371,9 +371,14 @@ def test_a_second_sender_leaves_the_mailing_to_the_first(smtp_server):
 
 
 def test_production_wiring_database_queue_and_db_worker(
-    smtp_server, settings, django_capture_on_commit_callbacks
+    smtp_server, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
     from django.core.management import call_command
+    from django_tasks_db.management.commands import db_worker
+
+    # A real worker drops stale connections between tasks; here that connection
+    # holds the test's transaction, so it stays.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
     settings.TASKS = {
         "default": {
