@@ -27,7 +27,31 @@ def test_signup_page_serves_the_form(client, signup_page):
     assert 'action="/updates/signup/"' in html
     assert f'name="source_page" value="{signup_page.pk}"' in html
     assert consent.wording(consent.CURRENT_VERSION) in html
-    assert "csrfmiddlewaretoken" in html
+
+
+def test_pages_with_the_form_stay_in_the_public_page_cache(
+    client, settings, signup_page
+):
+    from django.core.cache import cache
+
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 300
+    cache.clear()
+    first = client.get(signup_page.url)
+    second = client.get(signup_page.url)
+    assert first["X-Page-Cache"] == "miss" and second["X-Page-Cache"] == "hit"
+    assert "csrfmiddlewaretoken" not in second.content.decode()
+
+
+def test_signup_needs_no_csrf_token(signup_page, django_capture_on_commit_callbacks):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = browser.post(
+            "/updates/signup/", {"email": "cached@example.org", "consent": "on"}
+        )
+    assert response.status_code == 302
+    assert ConsentEvent.objects.filter(subscriber__email="cached@example.org").exists()
 
 
 def test_signup_from_the_page_records_it_as_the_source(
