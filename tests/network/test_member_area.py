@@ -418,8 +418,8 @@ def test_imports_are_recorded_in_the_history(uk_areas):
     assert change is not None
     assert change.channel == "candidates"
     assert change.actor is None
-    assert {"name", "roles"} <= set(
+    assert {"name", "roles"} <= {
         name
         for entry in ProfileChange.objects.filter(person=change.person)
         for name in entry.fields
-    )
+    }
