@@ -24,7 +24,15 @@ class Command(BaseCommand):
 
         for line in seed_stances():
             self.stdout.write(line)
+        from network.members.demo import seed_join_requests
+
+        for line in seed_join_requests():
+            self.stdout.write(line)
         from cms.demo import seed_site
 
         home = seed_site()
         self.stdout.write(f"Site: home page '{home.title}' at /")
+        from cms.updates.demo import seed_updates
+
+        for line in seed_updates(home=home):
+            self.stdout.write(line)
