@@ -16,3 +16,5 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 # Uploaded files from tests go to a throwaway folder, not the developer's media/.
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
+# The change feed's settling delay would make sync tests wait.
+API_SYNC_SETTLE_SECONDS = 0
