@@ -6,10 +6,17 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from network.members.views import AdminLoginView
+
 urlpatterns = [
+    # The admin's sign-in is allauth's, so the second factor applies there too.
+    path("admin/login/", AdminLoginView.as_view(), name="admin_login"),
     path("admin/", include(wagtailadmin_urls)),
+    path("accounts/", include("allauth.urls")),
+    path("network/", include("network.members.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", include("api.urls")),
+    path("updates/", include("cms.updates.urls")),
 ]
 
 if settings.DEBUG:

@@ -18,7 +18,7 @@ from enum import IntEnum
 
 from django.db.models import QuerySet
 
-from network.models import Visibility
+from network.models import NoteVisibility, Role, Visibility
 
 COORDINATOR_GROUP = "Coordinator"
 MEMBER_GROUP = "Member"
@@ -81,6 +81,85 @@ def visible_people(queryset: QuerySet, audience: Audience) -> QuerySet:
     if audience >= Audience.NETWORK:
         return queryset
     return queryset.filter(public_profile=True)
+
+
+# ------------------------------------------------------------------ stances
+
+# Which fields of a stance event each audience sees. Who asked is the network's
+# business; who typed it in is the coordinators'. A candidate's replies and their
+# evidence are public: that is the point of asking.
+STANCE_EVENT_FIELDS: dict[Audience, tuple[str, ...]] = {
+    Audience.PUBLIC: (
+        "kind", "occurred_on", "method", "position", "quote", "evidence_url",
+    ),
+    Audience.NETWORK: (
+        "kind", "occurred_on", "method", "position", "quote", "evidence_url",
+        "asked_by",
+    ),
+    Audience.COORDINATORS: (
+        "kind", "occurred_on", "method", "position", "quote", "evidence_url",
+        "asked_by", "recorded_by",
+    ),
+}  # fmt: skip
+
+
+def stance_event_fields(audience: Audience) -> tuple[str, ...]:
+    return STANCE_EVENT_FIELDS[audience]
+
+
+def visible_candidacies(queryset: QuerySet, audience: Audience) -> QuerySet:
+    """Candidacies are public record: names and parties appear on the statement
+    of persons nominated, so every audience sees every candidacy, and the public
+    stance pages name each candidate. What else shows of the person (contacts,
+    profile) is still decided by the functions above."""
+    return queryset
+
+
+# ------------------------------------------------------------------ coordination notes
+
+
+def note_levels(audience: Audience) -> tuple[str, ...]:
+    if audience == Audience.COORDINATORS:
+        return (NoteVisibility.COORDINATORS, NoteVisibility.NETWORK)
+    if audience == Audience.NETWORK:
+        return (NoteVisibility.NETWORK,)
+    return ()
+
+
+def member_area_ids(user) -> set[int]:
+    """The areas a member's own roles are in, with the councils holding their
+    wards: 'their own area' for coordination notes."""
+    person_id = getattr(user, "person_id", None)
+    if not person_id:
+        return set()
+    ids = set()
+    for area_id, parent_id in Role.objects.filter(
+        person_id=person_id, area__isnull=False
+    ).values_list("area_id", "area__parent_id"):
+        ids.add(area_id)
+        if parent_id:
+            ids.add(parent_id)
+    return ids
+
+
+def visible_notes(queryset: QuerySet, user) -> QuerySet:
+    """Narrow a CoordinationNote queryset to what a signed-in user may read.
+
+    Coordinators read every note. Members read network-visible notes about their
+    own area only. Everyone else, and every partner key, reads none: notes never
+    reach the public site or the API."""
+    audience = audience_for_user(user)
+    if audience == Audience.COORDINATORS:
+        return queryset
+    if audience == Audience.NETWORK:
+        return queryset.filter(
+            visibility__in=note_levels(audience), area_id__in=member_area_ids(user)
+        )
+    return queryset.none()
+
+
+def may_see_note(note, user) -> bool:
+    return visible_notes(type(note).objects.filter(pk=note.pk), user).exists()
 
 
 # ------------------------------------------------------------------ API callers

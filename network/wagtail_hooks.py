@@ -7,6 +7,7 @@ history. Areas come from ``manage.py load_areas`` and are read-only here.
 
 import django_filters
 from django.db.models import Count, Q
+from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import (
     FieldPanel,
@@ -22,6 +23,11 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from network.campaign_admin import (
+    CampaignViewSetGroup,
+    MyFollowUpsPanel,
+    PersonNotesPanel,
+)
 from network.models import (
     Area,
     AreaType,
@@ -162,6 +168,7 @@ class PersonViewSet(SnippetViewSet):
                 [InlinePanel("contacts", label="Contact", heading="Contact details")],
                 heading="Contacts",
             ),
+            ObjectList([PersonNotesPanel(heading="Notes")], heading="Notes"),
         ]
     )
 
@@ -360,3 +367,13 @@ class DirectoryViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(DirectoryViewSetGroup)
+
+
+# ------------------------------------------------------------------ campaign
+# Candidacies, stance events and coordination notes: network/campaign_admin.py.
+register_snippet(CampaignViewSetGroup)
+
+
+@hooks.register("construct_homepage_panels")
+def add_my_follow_ups(request, panels):
+    panels.append(MyFollowUpsPanel(request))

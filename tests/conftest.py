@@ -25,9 +25,11 @@ def uk_areas(db):
 
 @pytest.fixture
 def superuser(django_user_model):
-    return django_user_model.objects.create_superuser(
+    user = django_user_model.objects.create_superuser(
         username="super", email="super@example.org", password="pw"
     )
+    enrol_mfa(user)  # the admin is closed to anyone without a second factor
+    return user
 
 
 @pytest.fixture
@@ -40,6 +42,7 @@ def make_staff(django_user_model):
         )
         perms = Permission.objects.filter(codename__in=("access_admin", *codenames))
         user.user_permissions.set(perms)
+        enrol_mfa(user)  # the admin is closed to anyone without a second factor
         return user
 
     return make
@@ -52,3 +55,72 @@ def admin_client_for(client):
         return client
 
     return login
+
+
+# ---- accounts & MFA
+
+
+def enrol_mfa(user) -> str:
+    """Enrol a user as the admin's MFA gate expects: a verified primary address, an
+    authenticator app (TOTP) and recovery codes. Returns the TOTP secret, so a test
+    can compute codes with ``totp_code(secret)``."""
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    if user.email:
+        EmailAddress.objects.update_or_create(
+            user=user,
+            email=user.email.lower(),
+            defaults={"verified": True, "primary": True},
+        )
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    RecoveryCodes.activate(user)
+    return secret
+
+
+def totp_code(secret: str) -> str:
+    """The current code an authenticator app would show for this secret."""
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+@pytest.fixture
+def enrol_totp(db):
+    """``enrol_totp(user) -> secret``: the user enrols TOTP and recovery codes."""
+    return enrol_mfa
+
+
+@pytest.fixture
+def make_member(django_user_model):
+    """A network member: a directory Person, their account (verified address,
+    Member group) linked to it. ``make_member(name=..., email=...)``."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth.models import Group as AuthGroup
+    from django.utils import timezone
+
+    from network.models import Person
+    from network.visibility import MEMBER_GROUP
+
+    def make(
+        name="Member Testperson", email=None, password="a-long-Passphrase-42", **person
+    ):
+        from network.models.people import unique_slug
+
+        person.setdefault("public_profile", True)
+        if person["public_profile"]:
+            person.setdefault("public_profile_agreed_at", timezone.now())
+        who = Person.objects.create(name=name, slug=unique_slug(Person, name), **person)
+        email = email or f"{who.slug}@example.org"
+        user = django_user_model.objects.create_user(
+            username=who.slug[:150], email=email, password=password, person=who
+        )
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        user.groups.add(AuthGroup.objects.get(name=MEMBER_GROUP))
+        return user
+
+    return make

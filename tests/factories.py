@@ -84,3 +84,29 @@ class AffiliationFactory(factory.django.DjangoModelFactory):
 
     person = factory.SubFactory(PersonFactory)
     party = factory.SubFactory(PartyFactory, name="Labour Party")
+
+
+# ------------------------------------------------------------------ stances & notes
+
+
+class CandidacyFactory(factory.django.DjangoModelFactory):
+    """A candidate in Blackburn at the 2024 general election."""
+
+    class Meta:
+        model = Role
+
+    person = factory.SubFactory(PersonFactory)
+    kind = RoleKind.CANDIDATE
+    area = factory.LazyFunction(lambda: Area.objects.get(gss_code="E14001102"))
+    election = factory.SubFactory(ElectionFactory)
+    party = factory.SubFactory(PartyFactory, name="Independent")
+
+
+class StanceEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "network.StanceEvent"
+
+    candidacy = factory.SubFactory(CandidacyFactory)
+    kind = "asked"
+    occurred_on = date(2024, 6, 3)
+    method = "email"

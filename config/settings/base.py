@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     # Project apps come first so their templates override the libraries'.
     "network",
     "cms",
+    "cms.updates",
     "api",
     # Wagtail
     "wagtail.contrib.forms",
@@ -53,6 +54,11 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "rest_framework_api_key",  # its AbstractAPIKey; api.PartnerKey is the model used
+    "django_tasks",
+    "django_tasks_db",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -71,7 +77,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "network.middleware.AdminRequiresMFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -126,7 +134,7 @@ AUTH_PASSWORD_VALIDATORS = [
         "NumericPasswordValidator",
     )
 ]
-LOGIN_URL = "wagtailadmin_login"
+LOGIN_URL = "account_login"
 
 # ------------------------------------------------------------------ i18n
 LANGUAGE_CODE = "en-gb"
@@ -218,6 +226,77 @@ LOGGING = {
     },
 }
 
+# ------------------------------------------------------------------ updates
+# Background tasks (the Django tasks API). Wagtail queues its own index updates here
+# too. Immediate (in the request) unless TASKS_BACKEND says otherwise; production
+# uses the database backend, worked by `manage.py db_worker` (see docs/updates.md).
+TASKS = {
+    "default": {
+        "BACKEND": env(
+            "TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend"
+        ),
+        "QUEUES": ["default", "updates"],
+    }
+}
+# The site's public address, for links in emails: https in production.
+UPDATES_BASE_URL = env("UPDATES_BASE_URL", default=WAGTAILADMIN_BASE_URL)
+UPDATES_CONFIRM_MAX_AGE = env.int("UPDATES_CONFIRM_MAX_AGE", default=7 * 24 * 3600)
+# At most one confirmation email per address in this many seconds.
+UPDATES_CONFIRM_RESEND_AFTER = env.int("UPDATES_CONFIRM_RESEND_AFTER", default=900)
+# Sign-up (and new-link) requests allowed per IP address per window (seconds).
+UPDATES_SIGNUP_LIMIT = env.int("UPDATES_SIGNUP_LIMIT", default=10)
+UPDATES_SIGNUP_WINDOW = env.int("UPDATES_SIGNUP_WINDOW", default=3600)
+# Messages sent over one SMTP connection before it is closed and reopened.
+UPDATES_BATCH_SIZE = env.int("UPDATES_BATCH_SIZE", default=200)
+# Attempts per recipient in all, and the wait before a later run retries failures.
+UPDATES_MAX_ATTEMPTS = env.int("UPDATES_MAX_ATTEMPTS", default=3)
+UPDATES_RETRY_DELAY = env.int("UPDATES_RETRY_DELAY", default=300)
+
+# ------------------------------------------------------------------ accounts & MFA
+# django-allauth signs people in by email address (password or an emailed one-time
+# code), verifies addresses, resets passwords and adds TOTP with recovery codes.
+# Nobody signs up freely: accounts come from invitations (network/members/).
+AUTHENTICATION_BACKENDS = [
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "network.members.adapters.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# Responses to sign-in, reset and sign-up never say whether an address has an
+# account (this is allauth's default; stated here because the project relies on it).
+ACCOUNT_PREVENT_ENUMERATION = True
+# Failed sign-ins: at most 10 a minute from one address and 5 in 5 minutes for
+# one account; the rest of allauth's defaults (reset, codes, sign-up) stand.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/300s/key"}
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[No Ceasefire No Vote] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
+LOGIN_REDIRECT_URL = "/network/"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "No Ceasefire No Vote"
+# Who must have an authenticator before the admin opens: anyone who may reach it
+# (editors, coordinators, superusers). Set to False only on a throwaway copy.
+ADMIN_REQUIRES_MFA = env.bool("ADMIN_REQUIRES_MFA", default=True)
+# Passwords are changed and reset through allauth only (one enumeration-safe,
+# rate-limited path); the admin's own forms for these are switched off.
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+
 # ------------------------------------------------------------------ project
 # Where the shipped open data lives (areas, hex layout, postcode sample).
 NETWORK_DATA_DIR = BASE_DIR / "network" / "data"
+
+# ------------------------------------------------------------------ stances & postcodes
+# Postcode lookup for "where they stand": "postcodes.io" asks the HTTP service,
+# "offline" reads the shipped sample (development and tests; see network/postcodes.py).
+POSTCODE_LOOKUP_BACKEND = env("POSTCODE_LOOKUP_BACKEND", default="postcodes.io")
+POSTCODES_IO_URL = env("POSTCODES_IO_URL", default="https://api.postcodes.io")
+# Seconds to wait before telling the visitor the lookup is down.
+POSTCODES_IO_TIMEOUT = env.float("POSTCODES_IO_TIMEOUT", default=2.0)
+POSTCODE_CACHE_SECONDS = env.int("POSTCODE_CACHE_SECONDS", default=7 * 24 * 3600)
+# Which election /where-they-stand/ shows: a Democracy Club id such as
+# parl.2024-07-04. Empty means the latest UK Parliament election with candidates.
+STANCES_ELECTION_ID = env("STANCES_ELECTION_ID", default="")

@@ -14,3 +14,5 @@ ALLOWED_HOSTS = env.list(
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
+# Postcodes come from the shipped sample, so development works offline.
+POSTCODE_LOOKUP_BACKEND = env("POSTCODE_LOOKUP_BACKEND", default="offline")

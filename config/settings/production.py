@@ -20,3 +20,10 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# ------------------------------------------------------------------ updates
+# Mailings and confirmation emails (and Wagtail's index updates) go through the
+# database queue, worked by `manage.py db_worker --queue-name "*"`.
+TASKS["default"]["BACKEND"] = env(  # noqa: F405
+    "TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"
+)

@@ -18,3 +18,9 @@ STORAGES["staticfiles"] = {  # noqa: F405
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 # The change feed's settling delay would make sync tests wait.
 API_SYNC_SETTLE_SECONDS = 0
+# Tasks run at once in the test process, whatever the developer's environment says.
+TASKS["default"]["BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"  # noqa: F405
+# Links in test emails need a fixed, https address.
+UPDATES_BASE_URL = "https://updates.example.org"
+# Tests never reach the internet: postcodes come from the shipped sample.
+POSTCODE_LOOKUP_BACKEND = "offline"

@@ -2,6 +2,16 @@
 
 from .accounts import User
 from .areas import Area, AreaType, ConstituencyCouncilOverlap, CouncilType
+from .members import (
+    ChangeSource,
+    DeletionRequest,
+    DeletionRequestStatus,
+    Invitation,
+    JoinRequest,
+    JoinRequestStatus,
+    ProfileChange,
+)
+from .notes import CoordinationNote, NoteVisibility
 from .people import (
     Affiliation,
     ContactDetail,
@@ -18,25 +28,39 @@ from .people import (
     RoleKind,
     Visibility,
 )
+from .stances import AskMethod, Position, StanceEvent, StanceKind
 
 __all__ = [
+    "ProfileChange",
+    "JoinRequestStatus",
+    "JoinRequest",
+    "Invitation",
+    "DeletionRequestStatus",
+    "DeletionRequest",
+    "ChangeSource",
     "Affiliation",
+    "AskMethod",
     "Area",
     "AreaType",
     "ConstituencyCouncilOverlap",
     "ContactDetail",
     "ContactKind",
+    "CoordinationNote",
     "CouncilType",
     "Election",
     "ElectionKind",
     "Group",
     "GroupKind",
     "GroupMembership",
+    "NoteVisibility",
     "Party",
     "Person",
     "PersonStatus",
+    "Position",
     "Role",
     "RoleKind",
+    "StanceEvent",
+    "StanceKind",
     "User",
     "Visibility",
 ]

@@ -186,6 +186,12 @@ class Person(RevisionMixin, index.Indexed, TimestampedModel, ClusterableModel):
         ),
     )
     public_profile_agreed_at = models.DateTimeField("agreed on", null=True, blank=True)
+    democracy_club_id = models.CharField(
+        "Democracy Club person id",
+        max_length=20,
+        blank=True,
+        help_text="Set by import_candidates; a re-import matches on it.",
+    )
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="person")
 
     search_fields = [
@@ -197,6 +203,17 @@ class Person(RevisionMixin, index.Indexed, TimestampedModel, ClusterableModel):
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "people"
+        permissions = [
+            ("edit_own_profile", "Can edit their own profile in the member area"),
+            ("view_network_directory", "Can see the network directory"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["democracy_club_id"],
+                condition=~models.Q(democracy_club_id=""),
+                name="unique_person_democracy_club_id",
+            )
+        ]
 
     def __str__(self):
         return self.name

@@ -1,0 +1,82 @@
+"""The public sign-up form."""
+
+from django import forms
+
+from network import postcodes
+
+from . import consent
+
+
+def normalise_postcode(value: str) -> str:
+    """Upper case with one space before the inward code; raises ValidationError."""
+    if not (value or "").strip():
+        return ""
+    try:
+        return postcodes.normalise_postcode(value)
+    except postcodes.InvalidPostcode:
+        raise forms.ValidationError(
+            "Enter a UK postcode, like SW1A 1AA, or leave it empty.",
+            code="invalid_postcode",
+        ) from None
+
+
+class SignupForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    name = forms.CharField(
+        label="Name (optional)",
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    postcode = forms.CharField(
+        label="Postcode (optional)",
+        max_length=10,
+        required=False,
+        help_text="So we can tell you about what is happening near you.",
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
+    )
+    consent = forms.BooleanField(
+        label=consent.wording(consent.CURRENT_VERSION),
+        required=True,
+        error_messages={"required": "Tick the box to agree, or we cannot email you."},
+    )
+    wording_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    source_page = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # A honeypot: hidden from people (and screen readers), filled in by bots.
+    website = forms.CharField(
+        label="Leave this empty",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("wording_version", consent.CURRENT_VERSION)
+        super().__init__(*args, **kwargs)
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip()
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean_postcode(self):
+        return normalise_postcode(self.cleaned_data["postcode"])
+
+    def clean_wording_version(self):
+        # The version of the statement the person saw when the page was rendered; an
+        # unknown value (tampering, a very old page) falls back to the current one.
+        version = self.cleaned_data.get("wording_version") or ""
+        return version if consent.wording(version) else consent.CURRENT_VERSION
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website"))
+
+
+class ResendForm(forms.Form):
+    """The button on an expired confirmation link's page."""

@@ -1,0 +1,288 @@
+"""Subscribers, their consent log, mailings and per-recipient deliveries; the sign-up
+page and the sign-up block editors place on other pages."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+from network.models import AreaType
+
+from . import consent
+
+# ------------------------------------------------------------------ subscribers
+
+
+class SubscriberStatus(models.TextChoices):
+    PENDING = "pending", "Pending (not confirmed)"
+    CONFIRMED = "confirmed", "Confirmed"
+    UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+    BOUNCED = "bounced", "Bounced"
+
+
+class Subscriber(models.Model):
+    """An email address on the updates list. Only confirmed ones receive updates."""
+
+    email = models.EmailField(
+        max_length=254, help_text="Unique regardless of upper or lower case."
+    )
+    name = models.CharField(max_length=150, blank=True)
+    postcode = models.CharField(
+        max_length=8, blank=True, help_text="As given, normalised (e.g. SW1A 1AA)."
+    )
+    constituency = models.ForeignKey(
+        "network.Area",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"area_type": AreaType.CONSTITUENCY},
+        help_text="From the postcode, when it could be looked up; used for targeting.",
+    )
+    status = models.CharField(
+        max_length=12,
+        choices=SubscriberStatus.choices,
+        default=SubscriberStatus.PENDING,
+        db_index=True,
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    left_at = models.DateTimeField(
+        "unsubscribed or bounced at", null=True, blank=True, editable=False
+    )
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="updates_subscriber_email_ci_unique",
+                violation_error_message="This address is already on the list.",
+            )
+        ]
+
+    def __str__(self):
+        return self.email
+
+    @property
+    def consent_wording(self) -> str:
+        """The statement they agreed to (needs the evidence annotations of
+        ``selectors.subscribers_with_consent_evidence``)."""
+        return consent.wording(getattr(self, "consent_wording_version", None) or "")
+
+
+class ConsentAction(models.TextChoices):
+    REQUESTED = "requested", "Requested (signed up)"
+    CONFIRMED = "confirmed", "Confirmed"
+    WITHDRAWN = "withdrawn", "Withdrawn (unsubscribed)"
+
+
+class ConsentEvent(models.Model):
+    """One step in a subscriber's consent, kept as evidence. Append-only: rows are
+    added, never changed; the admin shows them read-only."""
+
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="consent_events"
+    )
+    action = models.CharField(max_length=10, choices=ConsentAction.choices)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    source = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="Where it happened: the page's path, or the email link.",
+    )
+    wording_version = models.CharField(
+        max_length=20, blank=True, help_text="The consent statement's version."
+    )
+    method = models.CharField(
+        "how",
+        max_length=120,
+        help_text="How it was given or withdrawn, e.g. 'sign-up form'.",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The staff member who recorded it, if not the subscriber.",
+    )
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "consent event"
+        indexes = [models.Index(fields=["subscriber", "action", "at"])]
+
+    def __str__(self):
+        return f"{self.subscriber} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        # Evidence must not change after the fact.
+        if not self._state.adding:
+            raise ValueError("Consent events are append-only: add a new one instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Consent events are append-only and cannot be deleted.")
+
+
+# ------------------------------------------------------------------ mailings
+
+
+class MailingStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    QUEUED = "queued", "Queued"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+
+
+class Mailing(models.Model):
+    """An update written in the admin and sent to confirmed subscribers."""
+
+    subject = models.CharField(max_length=200)
+    body = RichTextField(
+        features=["h2", "h3", "bold", "italic", "link", "ol", "ul"],
+        help_text="Sent as HTML with a plain-text copy; an unsubscribe link is added.",
+    )
+    target_regions = models.ManyToManyField(
+        "network.Area",
+        blank=True,
+        related_name="+",
+        limit_choices_to={"area_type__in": [AreaType.REGION, AreaType.NATION]},
+        verbose_name="regions or nations",
+        help_text="Only subscribers in these. Leave both targets empty for everyone.",
+    )
+    target_constituencies = models.ManyToManyField(
+        "network.Area",
+        blank=True,
+        related_name="+",
+        limit_choices_to={"area_type": AreaType.CONSTITUENCY},
+        verbose_name="constituencies",
+        help_text="Only subscribers in these (added to any regions chosen).",
+    )
+    status = models.CharField(
+        max_length=10,
+        choices=MailingStatus.choices,
+        default=MailingStatus.DRAFT,
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    queued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    queued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    recipients_listed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the recipients were fixed; later sign-ups are not added.",
+    )
+    finished_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        permissions = [("send_mailing", "Can send mailings to subscribers")]
+
+    def __str__(self):
+        return self.subject
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == MailingStatus.DRAFT
+
+
+class DeliveryStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    SENDING = "sending", "Being sent"
+    SENT = "sent", "Sent"
+    RETRY = "retry", "Failed, will retry"
+    FAILED = "failed", "Failed"
+    SKIPPED = "skipped", "Skipped (left the list before sending)"
+
+
+class Delivery(models.Model):
+    """One mailing to one subscriber. The unique pair is what makes sending
+    idempotent: a restarted send only picks rows not yet handed to the mail server."""
+
+    mailing = models.ForeignKey(
+        Mailing, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    status = models.CharField(
+        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=255, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mailing", "subscriber"], name="updates_delivery_once"
+            )
+        ]
+        indexes = [models.Index(fields=["mailing", "status", "id"])]
+
+    def __str__(self):
+        return f"{self.mailing} to {self.subscriber}"
+
+
+# ------------------------------------------------------------------ pages and blocks
+
+
+class SignupBlock(blocks.StructBlock):
+    """The sign-up form, for a page's body (the home page uses one)."""
+
+    heading = blocks.CharBlock(default="Get updates", max_length=80)
+    text = blocks.TextBlock(
+        required=False, max_length=400, help_text="A sentence on what people get."
+    )
+    button_label = blocks.CharBlock(default="Sign up", max_length=40)
+
+    class Meta:
+        icon = "mail"
+        label = "Sign-up form"
+        template = "updates/blocks/signup_block.html"
+
+
+class SignupPage(Page):
+    """A page of its own for the sign-up form."""
+
+    intro = RichTextField(
+        blank=True,
+        features=["bold", "italic", "link"],
+        help_text="Shown above the form.",
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    template = "updates/signup_page.html"
+    max_count = 1
+    subpage_types = []
+
+    def get_context(self, request, *args, **kwargs):
+        from .forms import SignupForm
+
+        context = super().get_context(request, *args, **kwargs)
+        context["form"] = SignupForm(initial={"source_page": self.pk})
+        return context

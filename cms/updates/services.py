@@ -1,0 +1,227 @@
+"""Writes: signing up, confirming, leaving, queueing and test-sending mailings.
+
+Every change of a subscriber's consent adds a ``ConsentEvent`` in the same
+transaction, so the log and the status cannot disagree.
+"""
+
+import enum
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from network.postcodes import constituency_for_postcode
+
+from . import consent
+from .models import (
+    ConsentAction,
+    ConsentEvent,
+    Mailing,
+    MailingStatus,
+    Subscriber,
+    SubscriberStatus,
+)
+from .tokens import ConfirmClaim
+
+
+def _enqueue_confirmation(subscriber_id: int, request_id: int) -> None:
+    from .tasks import send_confirmation
+
+    transaction.on_commit(
+        lambda: send_confirmation.enqueue(subscriber_id, request_id), robust=True
+    )
+
+
+# ------------------------------------------------------------------ signing up
+
+
+def signup_request(
+    *,
+    email: str,
+    name: str = "",
+    postcode: str = "",
+    wording_version: str = consent.CURRENT_VERSION,
+    source: str = "",
+) -> None:
+    """Record a sign-up and send the confirmation email.
+
+    Returns nothing on purpose: the caller answers the same whatever the address's
+    state, so the form cannot tell anyone who is on the list. A confirmed address
+    gets nothing; any other gets a confirmation link (at most one per
+    ``UPDATES_CONFIRM_RESEND_AFTER`` seconds, so the form cannot flood an inbox)."""
+    now = timezone.now()
+    # Looked up first, whatever the address's state, so the answer takes as long
+    # for a confirmed address as for any other (and no lock waits on the lookup).
+    constituency = constituency_for_postcode(postcode) if postcode else None
+    with transaction.atomic():
+        subscriber = (
+            Subscriber.objects.select_for_update().filter(email__iexact=email).first()
+        )
+        if subscriber is None:
+            try:
+                with transaction.atomic():
+                    subscriber = Subscriber.objects.create(email=email, created_at=now)
+            except IntegrityError:  # the same address signed up at the same moment
+                subscriber = Subscriber.objects.select_for_update().get(
+                    email__iexact=email
+                )
+        if subscriber.status == SubscriberStatus.CONFIRMED:
+            return
+        # Not yet confirmed, so nothing is sent to this address but the
+        # confirmation: the details given last are the ones kept.
+        if name:
+            subscriber.name = name
+        if postcode:
+            subscriber.postcode = postcode
+            subscriber.constituency = constituency
+        subscriber.save(update_fields=["name", "postcode", "constituency"])
+        previous = (
+            subscriber.consent_events.filter(action=ConsentAction.REQUESTED)
+            .order_by("-at", "-pk")
+            .first()
+        )
+        request = ConsentEvent.objects.create(
+            subscriber=subscriber,
+            action=ConsentAction.REQUESTED,
+            at=now,
+            source=source[:255],
+            wording_version=wording_version,
+            method="sign-up form, consent box ticked",
+        )
+        cooldown = timedelta(seconds=settings.UPDATES_CONFIRM_RESEND_AFTER)
+        if previous is None or now - previous.at >= cooldown:
+            _enqueue_confirmation(subscriber.pk, request.pk)
+
+
+# ------------------------------------------------------------------ confirming
+
+
+class ConfirmOutcome(enum.Enum):
+    CONFIRMED = "confirmed"
+    ALREADY = "already"  # confirming twice is harmless
+    STALE = "stale"  # they unsubscribed after asking: sign up afresh
+    UNKNOWN = "unknown"  # no such subscriber or request (erased, say)
+
+
+def _withdrawn_since(subscriber: Subscriber, request: ConsentEvent) -> bool:
+    return subscriber.consent_events.filter(
+        action=ConsentAction.WITHDRAWN, pk__gt=request.pk
+    ).exists()
+
+
+def subscriber_confirm(*, claim: ConfirmClaim, source: str = "") -> ConfirmOutcome:
+    with transaction.atomic():
+        subscriber = (
+            Subscriber.objects.select_for_update()
+            .filter(pk=claim.subscriber_id)
+            .first()
+        )
+        if subscriber is None:
+            return ConfirmOutcome.UNKNOWN
+        request = subscriber.consent_events.filter(
+            pk=claim.request_id, action=ConsentAction.REQUESTED
+        ).first()
+        if request is None:
+            return ConfirmOutcome.UNKNOWN
+        if subscriber.status == SubscriberStatus.CONFIRMED:
+            return ConfirmOutcome.ALREADY
+        if _withdrawn_since(subscriber, request):
+            return ConfirmOutcome.STALE
+        now = timezone.now()
+        subscriber.status = SubscriberStatus.CONFIRMED
+        subscriber.confirmed_at = now
+        subscriber.left_at = None
+        subscriber.save(update_fields=["status", "confirmed_at", "left_at"])
+        ConsentEvent.objects.create(
+            subscriber=subscriber,
+            action=ConsentAction.CONFIRMED,
+            at=now,
+            source=source[:255],
+            wording_version=request.wording_version,
+            method="confirmation link followed, Confirm pressed",
+        )
+        return ConfirmOutcome.CONFIRMED
+
+
+def confirmation_resend(*, claim: ConfirmClaim) -> None:
+    """Send a fresh link for a genuine but expired one, unless the request no longer
+    stands (confirmed already, or withdrawn since)."""
+    subscriber = Subscriber.objects.filter(pk=claim.subscriber_id).first()
+    if subscriber is None or subscriber.status == SubscriberStatus.CONFIRMED:
+        return
+    request = subscriber.consent_events.filter(
+        pk=claim.request_id, action=ConsentAction.REQUESTED
+    ).first()
+    if request is None or _withdrawn_since(subscriber, request):
+        return
+    _enqueue_confirmation(subscriber.pk, request.pk)
+
+
+# ------------------------------------------------------------------ leaving
+
+
+def subscriber_unsubscribe(
+    *, subscriber_id: int, method: str, source: str = "", actor=None
+) -> bool:
+    """Take an address off the list and log the withdrawal. Returns False when no
+    such subscriber exists. Unsubscribing twice records one withdrawal."""
+    with transaction.atomic():
+        subscriber = (
+            Subscriber.objects.select_for_update().filter(pk=subscriber_id).first()
+        )
+        if subscriber is None:
+            return False
+        if subscriber.status == SubscriberStatus.UNSUBSCRIBED:
+            return True
+        now = timezone.now()
+        subscriber.status = SubscriberStatus.UNSUBSCRIBED
+        subscriber.left_at = now
+        subscriber.save(update_fields=["status", "left_at"])
+        ConsentEvent.objects.create(
+            subscriber=subscriber,
+            action=ConsentAction.WITHDRAWN,
+            at=now,
+            source=source[:255],
+            wording_version="",
+            method=method,
+            actor=actor,
+        )
+        return True
+
+
+# ------------------------------------------------------------------ mailings
+
+
+def mailing_queue(*, mailing: Mailing, actor) -> Mailing:
+    """Hand a draft to the background sender. The recipients are fixed when the
+    sender starts; sending itself is ``sending.mailing_deliver``."""
+    from .tasks import send_mailing
+
+    with transaction.atomic():
+        mailing = Mailing.objects.select_for_update().get(pk=mailing.pk)
+        if mailing.status != MailingStatus.DRAFT:
+            raise ValidationError("This update has already been sent or queued.")
+        mailing.status = MailingStatus.QUEUED
+        mailing.queued_at = timezone.now()
+        mailing.queued_by = actor
+        mailing.save(update_fields=["status", "queued_at", "queued_by"])
+        mailing_id = mailing.pk
+        transaction.on_commit(lambda: send_mailing.enqueue(mailing_id))
+    return mailing
+
+
+def mailing_send_test(*, mailing: Mailing, user) -> str:
+    """Send the update, marked as a test, to the editor's own address. Returns it."""
+    from django.urls import reverse
+
+    from .mail import MailingRenderer, absolute_url
+
+    if not user.email:
+        raise ValidationError("Your account has no email address to send a test to.")
+    renderer = MailingRenderer(mailing, test=True)
+    # Test copies link to the sign-up page: there is no subscription to end.
+    link = absolute_url(reverse("updates:signup"))
+    renderer.message(to=user.email, unsubscribe=link).send()
+    return user.email

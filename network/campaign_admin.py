@@ -1,0 +1,477 @@
+"""The "Campaign" menu in the Wagtail admin: candidacies and where they stand, stance
+events, coordination notes and my open follow-ups. Imported by wagtail_hooks.
+
+Views stay thin: listings read through ``network.selectors``, stance events are
+written with ``network.services.stance_record``, and every notes listing is
+narrowed by ``network.visibility.visible_notes``.
+"""
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList, Panel
+from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn, UpdatedAtColumn
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.log_actions import log
+from wagtail.permission_policies.base import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.views.snippets import CreateView as SnippetCreateView
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from network.models import (
+    Area,
+    AreaType,
+    CoordinationNote,
+    Election,
+    NoteVisibility,
+    Party,
+    Position,
+    Role,
+    RoleKind,
+    StanceEvent,
+    StanceKind,
+)
+from network.selectors import StanceState, candidacies_with_stance, filter_by_state
+from network.services import stance_record
+from network.visibility import visible_notes
+
+
+def regions_and_nations(request=None):
+    return Area.objects.filter(
+        area_type__in=(AreaType.REGION, AreaType.NATION)
+    ).order_by("name")
+
+
+def candidacy_label(role: Role) -> str:
+    party = f", {role.party.name}" if role.party_id else ""
+    return f"{role.person.name} - {role.area.name}{party} ({role.election.name})"
+
+
+# ------------------------------------------------------------------ candidacies
+
+
+class CandidacyFilterSet(WagtailFilterSet):
+    election = django_filters.ModelChoiceFilter(
+        queryset=Election.objects.order_by("-date"),
+        help_text="Candidates standing at this election.",
+    )
+    region = django_filters.ModelChoiceFilter(
+        label="Region or nation",
+        queryset=regions_and_nations,
+        method="filter_region",
+        help_text="Candidates in seats in this region or nation.",
+    )
+    party = django_filters.ModelChoiceFilter(
+        queryset=Party.objects.order_by("name"), help_text="Standing for this party."
+    )
+    state = django_filters.ChoiceFilter(
+        label="Where they stand",
+        choices=StanceState.choices,
+        method="filter_state",
+        help_text="Their current position, or whether they were asked yet.",
+    )
+
+    class Meta:
+        model = Role
+        fields = ["election", "region", "party", "state"]
+
+    def filter_region(self, queryset, name, area):
+        if not area:
+            return queryset
+        return queryset.filter(Q(area__region=area) | Q(area__nation=area))
+
+    def filter_state(self, queryset, name, state):
+        return filter_by_state(queryset, state) if state else queryset
+
+
+class CandidacyIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return candidacies_with_stance(
+            Role.objects.filter(kind=RoleKind.CANDIDATE).select_related(
+                "person", "area", "party", "election"
+            )
+        )
+
+
+class ReadOnlyPolicy(ModelPermissionPolicy):
+    """Candidacies are listed here; they are edited on the person."""
+
+    def user_has_permission(self, user, action):
+        if action in ("add", "change", "delete"):
+            return False
+        return super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+# Candidacies are edited on the person, so through Role's own admin views nobody
+# adds, changes or deletes.
+register_permission_policy(Role, ReadOnlyPolicy(Role))
+
+
+class StateColumn(Column):
+    def get_value(self, role):
+        state = StanceState(
+            role.current_position or ("no_reply" if role.asked_count else "not_asked")
+        )
+        return state.label
+
+
+class RecordColumn(Column):
+    def get_value(self, role):
+        url = reverse("stance_events:add") + f"?candidacy={role.pk}"
+        return format_html(
+            '<a href="{}">Record an event<span class="w-sr-only"> for {}</span></a>',
+            url,
+            role.person.name,
+        )
+
+
+def person_edit_url(role):
+    return reverse("wagtailsnippets_network_person:edit", args=[role.person_id])
+
+
+class CandidacyViewSet(ModelViewSet):
+    model = Role
+    name = "candidacies"
+    icon = "user"
+    menu_label = "Candidacies"
+    index_view_class = CandidacyIndexView
+    filterset_class = CandidacyFilterSet
+    search_fields = ["person__name", "area__name"]
+    search_backend_name = None
+    copy_view_enabled = False
+    list_per_page = 50
+    form_fields = ["kind"]  # never shown: nobody may add or edit here
+    list_display = [
+        TitleColumn("person", label="Candidate", get_url=person_edit_url),
+        Column("area", label="Constituency or ward"),
+        Column("party", label="Party"),
+        Column("election", label="Election"),
+        StateColumn("state", label="Where they stand"),
+        Column("asked_count", label="Times asked", sort_key="asked_count"),
+        DateColumn("last_asked_on", label="Last asked", sort_key="last_asked_on"),
+        RecordColumn("record", label="Stance"),
+    ]
+    list_export = [
+        "person", "area", "party", "election", "current_position", "asked_count",
+        "last_asked_on",
+    ]  # fmt: skip
+    export_filename = "candidacies"
+
+
+# ------------------------------------------------------------------ stance events
+
+
+class CandidacyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, role):
+        return candidacy_label(role)
+
+
+class StanceEventForm(WagtailAdminModelForm):
+    """Candidacies listed by constituency with the candidate's name and party."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["candidacy"]
+        self.fields["candidacy"] = CandidacyChoiceField(
+            queryset=Role.objects.filter(kind=RoleKind.CANDIDATE)
+            .select_related("person", "area", "party", "election")
+            .order_by("area__name", "person__name"),
+            help_text=field.help_text,
+            initial=field.initial,
+        )
+
+
+class StanceEventFilterSet(WagtailFilterSet):
+    kind = django_filters.ChoiceFilter(
+        choices=StanceKind.choices, help_text="Asked, chased, replied, ..."
+    )
+    position = django_filters.ChoiceFilter(
+        choices=Position.choices, help_text="The position a reply took."
+    )
+    election = django_filters.ModelChoiceFilter(
+        field_name="candidacy__election",
+        queryset=Election.objects.order_by("-date"),
+        help_text="Events about candidates at this election.",
+    )
+    region = django_filters.ModelChoiceFilter(
+        label="Region or nation",
+        queryset=regions_and_nations,
+        method="filter_region",
+        help_text="Events about candidates in this region or nation.",
+    )
+
+    class Meta:
+        model = StanceEvent
+        fields = ["kind", "position", "election", "region"]
+
+    def filter_region(self, queryset, name, area):
+        if not area:
+            return queryset
+        return queryset.filter(
+            Q(candidacy__area__region=area) | Q(candidacy__area__nation=area)
+        )
+
+
+class StanceEventIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return StanceEvent.objects.select_related(
+            "candidacy__person", "candidacy__area", "recorded_by"
+        )
+
+
+STANCE_FORM_FIELDS = [
+    "candidacy", "kind", "occurred_on", "method", "asked_by", "position", "quote",
+    "evidence_url",
+]  # fmt: skip
+
+
+class StanceEventCreateView(generic.CreateView):
+    def get_initial(self):
+        initial = super().get_initial()
+        candidacy = self.request.GET.get("candidacy", "")
+        if candidacy.isdigit():
+            initial["candidacy"] = int(candidacy)
+        return initial
+
+    def save_instance(self):
+        data = self.form.cleaned_data
+        event = stance_record(
+            actor=self.request.user,
+            **{name: data.get(name) or "" for name in STANCE_FORM_FIELDS},
+        )
+        log(instance=event, action="wagtail.create", user=self.request.user)
+        return event
+
+
+class StanceEventViewSet(ModelViewSet):
+    model = StanceEvent
+    name = "stance_events"
+    icon = "list-ul"
+    menu_label = "Stance events"
+    add_view_class = StanceEventCreateView
+    index_view_class = StanceEventIndexView
+    filterset_class = StanceEventFilterSet
+    search_fields = ["candidacy__person__name", "candidacy__area__name", "quote"]
+    search_backend_name = None
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    list_display = [
+        "candidacy",
+        Column("candidate", accessor="candidacy.person", label="Candidate"),
+        "kind",
+        DateColumn("occurred_on", label="Date", sort_key="occurred_on"),
+        "position",
+        Column("recorded_by", label="Recorded by"),
+    ]
+    list_export = [
+        "candidacy", "kind", "occurred_on", "method", "asked_by", "position",
+        "quote", "evidence_url",
+    ]  # fmt: skip
+    export_filename = "stance-events"
+    edit_handler = ObjectList(
+        [
+            FieldPanel("candidacy"),
+            FieldRowPanel([FieldPanel("kind"), FieldPanel("occurred_on")]),
+            FieldRowPanel([FieldPanel("method"), FieldPanel("asked_by")]),
+            FieldPanel("position"),
+            FieldPanel("quote"),
+            FieldPanel("evidence_url"),
+        ],
+        base_form_class=StanceEventForm,
+    )
+
+
+# ------------------------------------------------------------------ notes
+
+
+def note_authors(request=None):
+    return get_user_model().objects.filter(coordination_notes__isnull=False).distinct()
+
+
+def noted_areas(request=None):
+    return Area.objects.filter(coordination_notes__isnull=False).distinct()
+
+
+class NoteFilterSet(WagtailFilterSet):
+    follow_ups = django_filters.ChoiceFilter(
+        label="Follow-ups",
+        choices=[("mine", "My open follow-ups"), ("open", "All open follow-ups")],
+        method="filter_follow_ups",
+        help_text="Notes with a follow-up date not yet done, overdue first.",
+    )
+    area = django_filters.ModelChoiceFilter(
+        queryset=noted_areas,
+        method="filter_area",
+        help_text="Notes about this area, its people and its groups.",
+    )
+    author = django_filters.ModelChoiceFilter(
+        queryset=note_authors, help_text="Who wrote the note."
+    )
+    visibility = django_filters.ChoiceFilter(
+        choices=NoteVisibility.choices, help_text="Who may read it."
+    )
+    done = django_filters.BooleanFilter(help_text="Follow-up done or still open.")
+
+    class Meta:
+        model = CoordinationNote
+        fields = ["follow_ups", "area", "author", "visibility", "done"]
+
+    def filter_follow_ups(self, queryset, name, value):
+        if not value:
+            return queryset
+        queryset = queryset.filter(follow_up_on__isnull=False, done=False)
+        if value == "mine":
+            queryset = queryset.filter(author=self.request.user)
+        return queryset.order_by("follow_up_on", "pk")
+
+    def filter_area(self, queryset, name, area):
+        if not area:
+            return queryset
+        return queryset.filter(
+            Q(area=area) | Q(person__roles__area=area) | Q(group__area=area)
+        ).distinct()
+
+
+class NoteCreateView(SnippetCreateView):
+    def get_initial(self):
+        initial = super().get_initial()
+        for subject in ("person", "area", "group"):
+            value = self.request.GET.get(subject, "")
+            if value.isdigit():
+                initial[subject] = int(value)
+        return initial
+
+    def get_initial_form_instance(self):
+        return CoordinationNote(author=self.request.user)
+
+
+class FollowUpColumn(Column):
+    def get_value(self, note):
+        if not note.follow_up_on:
+            return ""
+        when = date_format(note.follow_up_on, "j M Y")
+        if note.is_overdue:
+            return format_html("{} <strong>(overdue)</strong>", when)
+        return when
+
+
+class CoordinationNoteViewSet(SnippetViewSet):
+    model = CoordinationNote
+    icon = "comment"
+    menu_label = "Coordination notes"
+    add_view_class = NoteCreateView
+    filterset_class = NoteFilterSet
+    search_fields = ["text"]
+    search_backend_name = None
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    list_display = [
+        "__str__",
+        Column("author", label="Author"),
+        "visibility",
+        FollowUpColumn("follow_up_on", label="Follow up on", sort_key="follow_up_on"),
+        Column("done", label="Done"),
+        UpdatedAtColumn(),
+    ]
+    list_export = ["subject", "text", "author", "visibility", "follow_up_on", "done"]
+    export_filename = "coordination-notes"
+    panels = [
+        FieldRowPanel([FieldPanel("person"), FieldPanel("area"), FieldPanel("group")]),
+        FieldPanel("text"),
+        FieldPanel("visibility"),
+        FieldRowPanel([FieldPanel("follow_up_on"), FieldPanel("done")]),
+    ]
+
+    def get_queryset(self, request):
+        return visible_notes(
+            CoordinationNote.objects.select_related(
+                "person", "area", "group", "author"
+            ),
+            request.user,
+        )
+
+
+class CampaignViewSetGroup(SnippetViewSetGroup):
+    """Registered with register_snippet so that registration waits for the models;
+    only the notes are snippets (for their revisions)."""
+
+    menu_label = "Campaign"
+    menu_icon = "pick"
+    menu_order = 160
+    items = (CandidacyViewSet, StanceEventViewSet, CoordinationNoteViewSet)
+
+
+# ------------------------------------------------------------------ notes elsewhere
+
+
+def notes_list_url(**params) -> str:
+    from urllib.parse import urlencode
+
+    base = reverse("wagtailsnippets_network_coordinationnote:list")
+    return f"{base}?{urlencode(params)}" if params else base
+
+
+def notes_add_url(**params) -> str:
+    from urllib.parse import urlencode
+
+    base = reverse("wagtailsnippets_network_coordinationnote:add")
+    return f"{base}?{urlencode(params)}" if params else base
+
+
+class PersonNotesPanel(Panel):
+    """The notes about a person, on their admin page, for whoever may read them."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "network/admin/person_notes_panel.html"
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            notes = CoordinationNote.objects.none()
+            if self.instance.pk:
+                notes = visible_notes(
+                    self.instance.coordination_notes.select_related("author"),
+                    self.request.user,
+                ).order_by("-created_at")
+            context["notes"] = notes
+            context["add_url"] = (
+                notes_add_url(person=self.instance.pk) if self.instance.pk else ""
+            )
+            context["edit_url_name"] = "wagtailsnippets_network_coordinationnote:edit"
+            return context
+
+
+class MyFollowUpsPanel(Component):
+    """On the admin dashboard: my open follow-ups, overdue first."""
+
+    name = "my_follow_ups"
+    order = 90
+    template_name = "network/admin/my_follow_ups_panel.html"
+
+    def __init__(self, request):
+        self.request = request
+
+    def get_context_data(self, parent_context=None):
+        notes = list(
+            visible_notes(CoordinationNote.objects.all(), self.request.user)
+            .filter(author=self.request.user, done=False, follow_up_on__isnull=False)
+            .select_related("person", "area", "group")
+            .order_by("follow_up_on", "pk")[:10]
+        )
+        return {
+            "notes": notes,
+            "today": timezone.localdate(),
+            "all_url": notes_list_url(follow_ups="mine"),
+            "edit_url_name": "wagtailsnippets_network_coordinationnote:edit",
+        }

@@ -1,0 +1,73 @@
+"""The sign-up page and the sign-up block."""
+
+import pytest
+from django.test import RequestFactory
+from wagtail.models import Page, Site
+
+from cms.updates import consent
+from cms.updates.models import ConsentEvent, SignupBlock, SignupPage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def signup_page():
+    parent = Site.objects.get(is_default_site=True).root_page
+    page = SignupPage(title="Stay in touch", slug="stay-in-touch", intro="<p>Hi.</p>")
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def test_signup_page_serves_the_form(client, signup_page):
+    response = client.get(signup_page.url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>Stay in touch</h1>" in html
+    assert 'action="/updates/signup/"' in html
+    assert f'name="source_page" value="{signup_page.pk}"' in html
+    assert consent.wording(consent.CURRENT_VERSION) in html
+    assert "csrfmiddlewaretoken" in html
+
+
+def test_signup_from_the_page_records_it_as_the_source(
+    client, signup_page, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/updates/signup/",
+            {"email": "x@example.org", "consent": "on", "source_page": signup_page.pk},
+        )
+    assert ConsentEvent.objects.get().source == signup_page.url
+
+
+def test_only_one_signup_page_and_it_has_no_children(signup_page):
+    assert not SignupPage.can_create_at(
+        Page.objects.get(pk=signup_page.get_parent().pk)
+    )
+    assert SignupPage.allowed_subpage_models() == []
+
+
+def test_signup_block_renders_the_form_with_its_labels():
+    block = SignupBlock()
+    value = block.to_python(
+        {"heading": "Hear from us", "text": "Monthly at most.", "button_label": "Join"}
+    )
+    request = RequestFactory().get("/")
+    html = block.render(value, context={"request": request, "page": None})
+    assert "<h2" in html and "Hear from us" in html and "Monthly at most." in html
+    assert '<button type="submit" class="button">Join</button>' in html
+    assert 'action="/updates/signup/"' in html
+    assert 'name="email"' in html and 'name="website"' in html
+
+
+def test_deploy_checks_want_https_links_and_a_background_worker(settings):
+    from django.core.checks import run_checks
+
+    settings.UPDATES_BASE_URL = "http://plain.example.org"
+    ids = {message.id for message in run_checks(include_deployment_checks=True)}
+    assert {"updates.W001", "updates.W002"} <= ids
+    settings.UPDATES_BASE_URL = "https://site.example.org"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    ids = {message.id for message in run_checks(include_deployment_checks=True)}
+    assert not {"updates.W001", "updates.W002"} & ids

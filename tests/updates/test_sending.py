@@ -1,0 +1,342 @@
+"""Sending mailings through a real SMTP server (aiosmtpd on a random local port):
+who gets what, the headers and links, resuming after a kill, retries, targeting."""
+
+import re
+
+import pytest
+from django.core.mail import get_connection
+from django.test import Client
+
+from cms.updates import services, tokens
+from cms.updates.models import (
+    Delivery,
+    DeliveryStatus,
+    MailingStatus,
+    Subscriber,
+    SubscriberStatus,
+)
+from cms.updates.sending import INTERRUPTED, mailing_deliver
+from cms.updates.tasks import send_mailing
+from network.models import Area, AreaType
+from tests.updates.factories import MailingFactory, SubscriberFactory, bulk_subscribers
+
+pytestmark = pytest.mark.django_db
+
+UNSUBSCRIBE_RE = re.compile(
+    r"https://updates\.example\.org(/updates/unsubscribe/[^/\s\"<>]+/)"
+)
+
+
+def queue(mailing, user=None, *, capture):
+    with capture(execute=True):
+        services.mailing_queue(mailing=mailing, actor=user)
+    mailing.refresh_from_db()
+    return mailing
+
+
+def test_mailing_reaches_each_confirmed_subscriber_exactly_once(
+    smtp_server,
+    settings,
+    django_capture_on_commit_callbacks,
+    django_assert_max_num_queries,
+):
+    settings.UPDATES_BATCH_SIZE = 120  # several batches, several SMTP connections
+    confirmed = set(bulk_subscribers(500).values_list("email", flat=True))
+    bulk_subscribers(40, status=SubscriberStatus.PENDING, prefix="pending")
+    bulk_subscribers(30, status=SubscriberStatus.UNSUBSCRIBED, prefix="gone")
+    bulk_subscribers(5, status=SubscriberStatus.BOUNCED, prefix="bounced")
+    mailing = queue(MailingFactory(), capture=django_capture_on_commit_callbacks)
+
+    assert mailing.status == MailingStatus.SENT
+    received = smtp_server.recipients()
+    assert len(received) == 500
+    assert set(received) == confirmed  # nobody twice, no pending/unsubscribed/bounced
+    assert all(len(rcpts) == 1 for rcpts, _ in smtp_server.messages)
+    assert (
+        Delivery.objects.filter(mailing=mailing, status=DeliveryStatus.SENT).count()
+        == 500
+    )
+
+    ids = {s.email: s.pk for s in Subscriber.objects.filter(email__in=confirmed)}
+    for rcpts, message in smtp_server.messages:
+        assert message["Subject"] == mailing.subject
+        assert message.get_content_type() == "multipart/alternative"
+        parts = {
+            part.get_content_type(): part.get_content() for part in message.iter_parts()
+        }
+        assert set(parts) == {"text/plain", "text/html"}
+        expected = tokens.unsubscribe_token(subscriber_id=ids[rcpts[0]])
+        header = message["List-Unsubscribe"].strip()  # long: folded
+        assert (
+            header == f"<https://updates.example.org/updates/unsubscribe/{expected}/>"
+        )
+        assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        # The visible link, in both parts, is the recipient's own.
+        for body in parts.values():
+            assert f"/updates/unsubscribe/{expected}/" in body
+        assert "https://example.org/news" in parts["text/plain"]
+        assert "- First point" in parts["text/plain"]
+
+
+def test_the_unsubscribe_link_in_a_received_mailing_works(
+    smtp_server, django_capture_on_commit_callbacks
+):
+    subscriber = SubscriberFactory()
+    queue(MailingFactory(), capture=django_capture_on_commit_callbacks)
+    _rcpts, message = smtp_server.messages[0]
+    path = UNSUBSCRIBE_RE.search(message["List-Unsubscribe"]).group(1)
+    response = Client(enforce_csrf_checks=True).post(
+        path,
+        "List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 200
+    subscriber.refresh_from_db()
+    assert subscriber.status == SubscriberStatus.UNSUBSCRIBED
+
+
+class WorkerKilled(BaseException):
+    """Stands for SIGKILL: nothing in the sender catches it."""
+
+
+def killing_factory(after: int):
+    """SMTP connections that die right after the server accepted message ``after``
+    (counted over all connections): the worst moment, before the outcome is saved."""
+    sent = {"n": 0}
+
+    class Dying:
+        def __init__(self):
+            self.inner = get_connection()
+
+        def open(self):
+            return self.inner.open()
+
+        def close(self):
+            return self.inner.close()
+
+        def send_messages(self, messages):
+            count = self.inner.send_messages(messages)
+            sent["n"] += count
+            if sent["n"] >= after:
+                raise WorkerKilled
+            return count
+
+    return Dying
+
+
+def test_killed_worker_restarted_sends_the_rest_and_nobody_twice(
+    smtp_server, settings, django_capture_on_commit_callbacks
+):
+    settings.UPDATES_BATCH_SIZE = 50
+    confirmed = set(bulk_subscribers(300).values_list("email", flat=True))
+    mailing = MailingFactory()
+    services.mailing_queue(mailing=mailing, actor=None)  # queued; no worker ran yet
+
+    with pytest.raises(WorkerKilled):
+        mailing_deliver(mailing_id=mailing.pk, connection_factory=killing_factory(137))
+    assert len(smtp_server.messages) == 137
+    mailing.refresh_from_db()
+    assert mailing.status == MailingStatus.SENDING
+
+    # The restarted worker runs the task again.
+    result = send_mailing.enqueue(mailing.pk)
+    assert result.return_value["sent"] == 300 - 137
+
+    received = smtp_server.recipients()
+    assert len(received) == len(set(received)) == 300  # each once, nobody twice
+    assert set(received) == confirmed
+    # The message in flight when the worker died is recorded, not resent.
+    uncertain = Delivery.objects.get(mailing=mailing, status=DeliveryStatus.FAILED)
+    assert uncertain.last_error == INTERRUPTED
+    assert uncertain.subscriber.email in received
+    assert (
+        Delivery.objects.filter(mailing=mailing, status=DeliveryStatus.SENT).count()
+        == 299
+    )
+    mailing.refresh_from_db()
+    assert mailing.status == MailingStatus.SENT
+
+
+def test_running_the_task_again_after_it_finished_sends_nothing(
+    smtp_server, django_capture_on_commit_callbacks
+):
+    bulk_subscribers(20)
+    mailing = queue(MailingFactory(), capture=django_capture_on_commit_callbacks)
+    send_mailing.enqueue(mailing.pk)
+    mailing_deliver(mailing_id=mailing.pk)
+    assert len(smtp_server.messages) == 20
+
+
+def test_refused_address_fails_at_once_and_is_marked_bounced(
+    smtp_server, django_capture_on_commit_callbacks
+):
+    bulk_subscribers(10)
+    smtp_server.refuse["bulk3@example.org"] = "550 5.1.1 Mailbox unavailable"
+    mailing = queue(MailingFactory(), capture=django_capture_on_commit_callbacks)
+    assert len(smtp_server.messages) == 9
+    failed = Delivery.objects.get(mailing=mailing, status=DeliveryStatus.FAILED)
+    assert failed.subscriber.email == "bulk3@example.org"
+    assert failed.attempts == 1
+    assert failed.last_error == "SMTPRecipientsRefused 550"  # no address in the log
+    assert failed.subscriber.status == SubscriberStatus.BOUNCED
+    assert mailing.status == MailingStatus.SENT
+
+
+def test_temporary_failures_are_retried_a_bounded_number_of_times(
+    smtp_server, settings, django_capture_on_commit_callbacks
+):
+    settings.UPDATES_MAX_ATTEMPTS = 3
+    bulk_subscribers(5)
+    smtp_server.refuse["bulk1@example.org"] = "451 4.3.0 Try again later"
+    mailing = queue(MailingFactory(), capture=django_capture_on_commit_callbacks)
+    failed = Delivery.objects.get(mailing=mailing, status=DeliveryStatus.FAILED)
+    assert failed.attempts == 3
+    assert failed.subscriber.status == SubscriberStatus.CONFIRMED  # not a bounce
+    assert len(smtp_server.messages) == 4
+    assert mailing.status == MailingStatus.SENT
+
+
+def test_a_temporary_failure_that_clears_is_sent_on_retry(
+    smtp_server, django_capture_on_commit_callbacks
+):
+    bulk_subscribers(3)
+    smtp_server.refuse["bulk0@example.org"] = "451 4.3.0 Try again later"
+    original = smtp_server.handle_RCPT
+
+    async def refuse_once(server, session, envelope, address, rcpt_options):
+        response = await original(server, session, envelope, address, rcpt_options)
+        smtp_server.refuse.pop(address, None)
+        return response
+
+    smtp_server.handle_RCPT = refuse_once
+    mailing = queue(MailingFactory(), capture=django_capture_on_commit_callbacks)
+    delivery = Delivery.objects.get(
+        mailing=mailing, subscriber__email="bulk0@example.org"
+    )
+    assert delivery.status == DeliveryStatus.SENT
+    assert delivery.attempts == 2
+    assert sorted(smtp_server.recipients()) == [
+        f"bulk{i}@example.org" for i in range(3)
+    ]
+
+
+def test_unreachable_server_leaves_failures_not_a_crash(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # discard: refused
+    settings.EMAIL_TIMEOUT = 2
+    bulk_subscribers(3)
+    mailing = queue(MailingFactory(), capture=django_capture_on_commit_callbacks)
+    deliveries = Delivery.objects.filter(mailing=mailing)
+    assert {d.status for d in deliveries} == {DeliveryStatus.FAILED}
+    assert all(d.last_error.startswith("could not connect") for d in deliveries)
+
+
+def test_subscriber_who_leaves_before_their_turn_is_skipped(
+    smtp_server, django_capture_on_commit_callbacks
+):
+    stays, leaves = SubscriberFactory(), SubscriberFactory()
+    mailing = MailingFactory()
+    services.mailing_queue(mailing=mailing, actor=None)
+    # Recipients are fixed when sending starts; one leaves before reaching the
+    # front of the queue.
+    from cms.updates.sending import _list_recipients
+
+    _list_recipients(mailing)
+    services.subscriber_unsubscribe(subscriber_id=leaves.pk, method="test")
+    send_mailing.enqueue(mailing.pk)
+    assert smtp_server.recipients() == [stays.email]
+    skipped = Delivery.objects.get(mailing=mailing, subscriber=leaves)
+    assert skipped.status == DeliveryStatus.SKIPPED
+
+
+def test_targeting_by_region_and_constituency(
+    smtp_server, uk_areas, django_capture_on_commit_callbacks
+):
+    constituencies = Area.objects.filter(area_type=AreaType.CONSTITUENCY)
+    north_west = Area.objects.get(area_type=AreaType.REGION, name="North West")
+    wales = Area.objects.get(area_type=AreaType.NATION, name="Wales")
+    in_nw = constituencies.filter(region=north_west).first()
+    in_wales = constituencies.filter(nation=wales).first()
+    chosen = constituencies.exclude(region=north_west).exclude(nation=wales).first()
+    elsewhere = (
+        constituencies.exclude(region=north_west)
+        .exclude(nation=wales)
+        .exclude(pk=chosen.pk)
+        .first()
+    )
+    people = {
+        "nw": SubscriberFactory(constituency=in_nw),
+        "wales": SubscriberFactory(constituency=in_wales),
+        "chosen": SubscriberFactory(constituency=chosen),
+        "elsewhere": SubscriberFactory(constituency=elsewhere),
+        "unknown": SubscriberFactory(postcode="SW1A 1AA"),
+        "nw_pending": SubscriberFactory(
+            constituency=in_nw, status=SubscriberStatus.PENDING
+        ),
+    }
+    mailing = MailingFactory()
+    mailing.target_regions.set([north_west, wales])
+    mailing.target_constituencies.set([chosen])
+    queue(mailing, capture=django_capture_on_commit_callbacks)
+    assert sorted(smtp_server.recipients()) == sorted(
+        people[k].email for k in ("nw", "wales", "chosen")
+    )
+
+
+def test_confirmation_email_has_the_unsubscribe_headers_too(
+    smtp_server, client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/updates/signup/",
+            {"email": "via.smtp@example.org", "consent": "on"},
+        )
+    [(rcpts, message)] = smtp_server.messages
+    assert rcpts == ["via.smtp@example.org"]
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert UNSUBSCRIBE_RE.search(message["List-Unsubscribe"])
+    assert message.get_content_type() == "multipart/alternative"
+
+
+def test_nothing_but_the_confirmation_reaches_an_unconfirmed_address(
+    smtp_server, client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/updates/signup/", {"email": "waiting@example.org", "consent": "on"}
+        )
+    queue(MailingFactory(), capture=django_capture_on_commit_callbacks)
+    assert smtp_server.recipients() == ["waiting@example.org"]
+    assert "confirm" in smtp_server.messages[0][1]["Subject"].lower()
+
+
+def test_smtp_errors_do_not_leak_addresses_into_the_delivery_log(
+    smtp_server, django_capture_on_commit_callbacks
+):
+    SubscriberFactory(email="private.person@example.org")
+    smtp_server.refuse["private.person@example.org"] = (
+        "550 5.1.1 <private.person@example.org> unknown"
+    )
+    mailing = queue(MailingFactory(), capture=django_capture_on_commit_callbacks)
+    delivery = Delivery.objects.get(mailing=mailing)
+    assert "private" not in delivery.last_error
+
+
+def test_send_mailing_command_finishes_a_queued_mailing(smtp_server):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    bulk_subscribers(4)
+    mailing = MailingFactory()
+    services.mailing_queue(mailing=mailing, actor=None)  # no worker ran
+    out = StringIO()
+    call_command("send_mailing", mailing.pk, stdout=out)
+    assert "Sent 4, failed 0" in out.getvalue()
+    assert len(smtp_server.messages) == 4
+    out = StringIO()
+    call_command("send_mailing", mailing.pk, stdout=out)
+    assert "Nothing to do" in out.getvalue()
+    assert len(smtp_server.messages) == 4
