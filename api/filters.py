@@ -32,6 +32,19 @@ from network.selectors import areas_within
 OVERLAPPING = "overlapping"
 
 
+class StableOrdering(django_filters.OrderingFilter):
+    """Whitelisted sort keys, then the primary key, so pages never overlap."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return (
+            super()
+            .filter(qs, value)
+            .order_by(*[self.get_ordering_value(param) for param in value], "pk")
+        )
+
+
 class CodeFilter(django_filters.ModelChoiceFilter):
     """A record named by its code or slug in the query string."""
 
@@ -178,7 +191,7 @@ class PersonFilter(AreaRoleFilters):
             "the next changes."
         ),
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = StableOrdering(
         fields=(("name", "name"), ("updated_at", "modified")),
         help_text="Sort by `name` or `modified`; prefix `-` to reverse.",
     )
@@ -265,7 +278,7 @@ class AreaFilter(django_filters.FilterSet):
     name = django_filters.CharFilter(
         lookup_expr="icontains", help_text="Part of the area's name, e.g. `darwen`."
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = StableOrdering(
         fields=(("name", "name"), ("gss_code", "gss_code")),
         help_text="Sort by `name` or `gss_code`; prefix `-` to reverse.",
     )
