@@ -12,7 +12,7 @@ in the same order.
 import base64
 import binascii
 from collections import OrderedDict
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Q
@@ -78,8 +78,8 @@ def decode_cursor(token: str) -> tuple[datetime, int, int]:
         when = datetime.fromisoformat(when)
         if timezone.is_naive(when):
             raise ValueError
-        return when, int(kind), int(pk)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return when.astimezone(UTC), int(kind), int(pk)
+    except (ValueError, OverflowError, binascii.Error, UnicodeDecodeError):
         raise ValidationError(
             {
                 "cursor": "Not a cursor this API gave out. Use the `cursor` or "

@@ -7,8 +7,10 @@ defaults, which stay permissive for Wagtail's own API views.
 """
 
 import hashlib
+from datetime import UTC
 from functools import cached_property
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponseNotModified, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_vary_headers
@@ -208,6 +210,17 @@ PEOPLE_CSV_COLUMNS = [
 ]
 
 
+def parse_since(raw: str):
+    """``modified_since`` in UTC: databases reject some offsets a valid ISO 8601
+    time may carry, and the earliest dates cannot shift at all."""
+    try:
+        return IsoDateTimeField().clean(raw).astimezone(UTC)
+    except (OverflowError, DjangoValidationError):
+        raise ValidationError(
+            {"modified_since": "An ISO 8601 date and time, e.g. 2026-05-01T00:00Z."}
+        ) from None
+
+
 class PeopleListMixin:
     """The people list, which doubles as the change feed."""
 
@@ -229,7 +242,7 @@ class PeopleListMixin:
         queryset = self.filter_queryset(self.get_queryset())
         since = None
         if params.get("modified_since"):
-            since = IsoDateTimeField().clean(params["modified_since"])
+            since = parse_since(params["modified_since"])
         feed = ChangeFeed(request, since, self.paginator.page_size)
         people, tombstones = feed.page(
             queryset, selectors.tombstone_list(audience=self.audience)

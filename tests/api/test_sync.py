@@ -120,3 +120,14 @@ def test_ordering_cannot_be_combined_with_the_feed(directory, client_as):
         "/api/v1/people/", {"modified_since": long_ago(), "ordering": "name"}
     )
     assert response.status_code == 400 and "ordering" in response.json()
+
+
+@pytest.mark.parametrize(
+    "value", ["0529-04-25T01:46:36.348-22:41", "0001-01-01T00:00:00+01:00"]
+)
+def test_odd_but_valid_times_are_answered(directory, client_as, value):
+    response = client_as("network_key").get(
+        "/api/v1/people/", {"modified_since": value}
+    )
+    assert response.status_code in (200, 400)
+    assert "modified_since" in response.json() or response.json()["results"]
