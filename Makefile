@@ -7,10 +7,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: help install run test lint format check bench clean
+.PHONY: help install run test lint format check coverage security deploy-check static web worker bench bench-load clean
 
 help: ## List the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-9s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -29,12 +29,11 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed ## Create .venv and install the site's dependencies
 
+# bin/entrypoint is the same script the container image runs.
 run: install ## Migrate, load UK areas, seed the demo, print the admin login, serve on http://127.0.0.1:8000 (PORT overrides)
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_areas
-	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py ensure_admin
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	PYTHON=$(BIN)/python bin/entrypoint release
+	PYTHON=$(BIN)/python bin/entrypoint demo
+	PYTHON=$(BIN)/python PORT=$(PORT) bin/entrypoint dev
 
 test: $(VENV)/.installed-test ## Run the tests (PostgreSQL if DATABASE_URL points at it, else SQLite)
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -50,6 +49,36 @@ format: $(VENV)/.installed-test ## Reformat the code with ruff
 check: install ## Django's system checks and the missing-migrations check
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+static: install ## Collect static files as production does (hashed names, compressed)
+	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=collectstatic-only \
+	DJANGO_ALLOWED_HOSTS=localhost $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+
+coverage: $(VENV)/.installed-test ## Run the tests measuring coverage; fail when an app is below 90%
+	$(BIN)/coverage erase
+	$(BIN)/coverage run -m pytest $(PYTEST_ARGS)
+	$(BIN)/python bin/coverage-by-app --fail-under 90
+
+security: $(VENV)/.installed-test ## bandit on the project code: fail on any medium or high finding
+	$(BIN)/bandit -q -r config network cms api ops gunicorn.conf.py manage.py --severity-level medium
+
+deploy-check: install ## Django's deployment checks on the production settings (throwaway secret)
+	DJANGO_SETTINGS_MODULE=config.settings.production \
+	DJANGO_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	DJANGO_ALLOWED_HOSTS=example.org UPDATES_BASE_URL=https://example.org \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+web: install ## Serve with gunicorn and the production settings (needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS)
+	PYTHON=$(BIN)/python bin/entrypoint web
+
+worker: install ## Run the task worker (mailings, searches, imports)
+	PYTHON=$(BIN)/python bin/entrypoint worker
+
+bench: bench-load ## Run the benchmarks in bench/ (they print ratios against a baseline)
+
+bench-load: $(VENV)/.installed-test ## Load test: gunicorn + locust at 16/64/256 clients on PostgreSQL (see docs/performance.md)
+	$(BIN)/pip install --quiet -e ".[bench]"
+	$(BIN)/python bench/load.py $(BENCH_ARGS)
 
 clean: ## Remove the virtualenv, the SQLite database and collected files
 	rm -rf $(VENV) db.sqlite3 staticfiles .test-media .pytest_cache

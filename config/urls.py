@@ -7,6 +7,9 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from network.members.views import AdminLoginView
+from ops import views as ops_views
+
+handler500 = ops_views.server_error
 
 urlpatterns = [
     # The admin's sign-in is allauth's, so the second factor applies there too.
@@ -14,6 +17,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("accounts/", include("allauth.urls")),
     path("network/", include("network.members.urls")),
+    path("where-they-stand/", include("network.public.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", include("api.urls")),
     path("updates/", include("cms.updates.urls")),
@@ -25,6 +29,8 @@ if settings.DEBUG:
 
     urlpatterns += staticfiles_urlpatterns()
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+elif settings.SERVE_MEDIA_IMAGES:
+    urlpatterns += [path("media/<path:path>", ops_views.media_image)]
 
 # Wagtail's page serving comes last: it answers every path not matched above.
 urlpatterns += [path("", include(wagtail_urls))]

@@ -31,6 +31,7 @@ from functools import cache
 
 from django.conf import settings
 from django.core.cache import cache as django_cache
+from django.core.exceptions import ImproperlyConfigured
 
 from network.models import Area
 
@@ -133,6 +134,9 @@ class PostcodesIOBackend:
 
     def __init__(self, base_url=None, timeout=None, cache_seconds=None):
         self.base_url = (base_url or settings.POSTCODES_IO_URL).rstrip("/")
+        # urlopen also opens file:// and other schemes: only ever HTTP(S) here.
+        if not self.base_url.startswith(("https://", "http://")):
+            raise ImproperlyConfigured("POSTCODES_IO_URL must be an http(s) URL")
         self.timeout = timeout or settings.POSTCODES_IO_TIMEOUT
         self.cache_seconds = (
             settings.POSTCODE_CACHE_SECONDS if cache_seconds is None else cache_seconds
@@ -155,7 +159,10 @@ class PostcodesIOBackend:
             url, headers={"Accept": "application/json"}
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+            # The scheme is checked in __init__.
+            with urllib.request.urlopen(  # noqa: S310  # nosec B310
+                request, timeout=self.timeout
+            ) as response:
                 payload = json.load(response)
         except urllib.error.HTTPError as exc:
             if exc.code in (400, 404):

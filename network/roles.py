@@ -28,10 +28,8 @@ MODEL_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
     EDITOR_GROUP: [
         ("wagtailimages", "image", ("add", "change", "delete", "choose")),
         ("wagtaildocs", "document", ("add", "change", "delete", "choose")),
-        ("cms", "mailing", ALL),
-        ("cms", "newsletter", ALL),
-        ("mailings", "mailing", ALL),
-        ("mailings", "newsletter", ALL),
+        ("updates", "mailing", ALL),
+        ("updates", "subscriber", ("view",)),
     ],
     COORDINATOR_GROUP: [
         ("network", "person", ALL),
@@ -61,7 +59,7 @@ MODEL_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
 
 # Extra single permissions: (app label, codename).
 EXTRA_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
-    EDITOR_GROUP: [ACCESS_ADMIN],
+    EDITOR_GROUP: [ACCESS_ADMIN, ("updates", "send_mailing")],
     COORDINATOR_GROUP: [ACCESS_ADMIN, EDIT_OWN_PROFILE, VIEW_NETWORK_DIRECTORY],
     MEMBER_GROUP: [EDIT_OWN_PROFILE, VIEW_NETWORK_DIRECTORY],
 }

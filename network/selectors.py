@@ -44,7 +44,13 @@ from network.models import (
     StanceEvent,
 )
 from network.models.stances import ASKING_KINDS
-from network.visibility import Audience, visible_contacts, visible_notes
+from network.visibility import (
+    Audience,
+    stance_event_fields,
+    visible_candidacies,
+    visible_contacts,
+    visible_notes,
+)
 
 
 class StanceState(models.TextChoices):
@@ -246,9 +252,26 @@ def constituency_search(query: str, *, limit: int = 20):
 
 @dataclass
 class CandidateStance:
+    """A candidate on a public page: their stance, and each event reduced to the
+    fields the audience may see (``visibility.stance_event_fields``)."""
+
     candidacy: Role
     stance: Stance
+    events: list = field(default_factory=list)
+    position_event: dict | None = None
+    corrections: list = field(default_factory=list)
     public_email: str = ""
+
+
+def event_view(event: StanceEvent, audience: Audience) -> dict:
+    """One stance event as a dict holding only what the audience may see."""
+    fields = stance_event_fields(audience)
+    view = {name: getattr(event, name) for name in fields}
+    view["kind_label"] = event.get_kind_display()
+    view["method_label"] = event.get_method_display() if event.method else ""
+    view["position_label"] = event.get_position_display() if event.position else ""
+    view["pk"] = event.pk
+    return view
 
 
 def constituency_candidates(area, election, *, audience=Audience.PUBLIC):
@@ -257,7 +280,10 @@ def constituency_candidates(area, election, *, audience=Audience.PUBLIC):
     if election is None:
         return []
     roles = (
-        Role.objects.filter(kind=RoleKind.CANDIDATE, election=election, area=area)
+        visible_candidacies(
+            Role.objects.filter(kind=RoleKind.CANDIDATE, election=election, area=area),
+            audience,
+        )
         .select_related("person", "party")
         .prefetch_related(
             models.Prefetch(
@@ -267,8 +293,7 @@ def constituency_candidates(area, election, *, audience=Audience.PUBLIC):
             models.Prefetch(
                 "person__contacts",
                 queryset=visible_contacts(
-                    ContactDetail.objects.filter(kind=ContactKind.EMAIL),
-                    audience,
+                    ContactDetail.objects.filter(kind=ContactKind.EMAIL), audience
                 ).order_by("sort_order", "pk"),
                 to_attr="visible_emails",
             ),
@@ -277,11 +302,20 @@ def constituency_candidates(area, election, *, audience=Audience.PUBLIC):
     )
     result = []
     for role in roles:
+        stance = derive_stance(role.stance_events.all())
         emails = role.person.visible_emails
+        position = stance.position_event
         result.append(
             CandidateStance(
                 candidacy=role,
-                stance=derive_stance(role.stance_events.all()),
+                stance=stance,
+                events=[event_view(e, audience) for e in stance.events],
+                position_event=event_view(position, audience) if position else None,
+                corrections=[
+                    event_view(e, audience)
+                    for e in stance.corrections
+                    if e is not position
+                ],
                 public_email=emails[0].value if emails else "",
             )
         )

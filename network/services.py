@@ -11,6 +11,7 @@ from django.db import transaction
 from wagtail.log_actions import log
 
 from network.models import CoordinationNote, NoteVisibility, Role, StanceEvent
+from ops.pagecache import purge_public_pages
 
 
 @transaction.atomic
@@ -40,6 +41,8 @@ def stance_record(
     )
     event.full_clean()
     event.save()
+    # The public pages show stances: drop their cached copies.
+    purge_public_pages()
     return event
 
 

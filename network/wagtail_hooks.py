@@ -28,6 +28,7 @@ from network.campaign_admin import (
     MyFollowUpsPanel,
     PersonNotesPanel,
 )
+from network.members.admin_hooks import PersonEditView
 from network.models import (
     Area,
     AreaType,
@@ -107,6 +108,7 @@ class PersonFilterSet(WagtailFilterSet):
 
 class PersonViewSet(SnippetViewSet):
     model = Person
+    edit_view_class = PersonEditView  # records which fields coordinators changed
     icon = "user"
     menu_label = "People"
     list_display = [

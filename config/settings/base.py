@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "cms",
     "cms.updates",
     "api",
+    "ops",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "rest_framework_api_key",  # its AbstractAPIKey; api.PartnerKey is the model used
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "allauth",
@@ -71,8 +73,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "ops.requestid.RequestIdMiddleware",
+    "ops.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "ops.csp.ContentSecurityPolicyMiddleware",
+    "ops.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -108,6 +114,12 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Fail fast (and answer 503 on /healthz) rather than hang when the server is gone.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
 
 # ------------------------------------------------------------------ email
 # EMAIL_URL picks the backend: console:// prints mail, smtp://host:port sends it.
@@ -144,7 +156,7 @@ USE_TZ = True
 
 # ------------------------------------------------------------------ static & media
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
@@ -154,6 +166,29 @@ STORAGES = {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Media on S3-compatible object storage when a bucket is named (django-storages;
+# install with `pip install -e ".[s3]"`). Objects are private: documents go through
+# Wagtail's permission-checking view; images are public through a bucket policy on
+# the images/ and original_images/ prefixes (see docs/deployment.md).
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+            "region_name": env("AWS_S3_REGION_NAME", default=None),
+            "custom_domain": env("AWS_S3_CUSTOM_DOMAIN", default=None),
+            "default_acl": None,
+            "querystring_auth": False,
+            "file_overwrite": False,
+        },
+    }
+# With media on local disk, the site serves image files itself (documents never:
+# they go through the permission check). A proxy in front may serve
+# /media/images/ and /media/original_images/ instead.
+SERVE_MEDIA_IMAGES = env.bool("SERVE_MEDIA_IMAGES", default=not AWS_STORAGE_BUCKET_NAME)
+WHITENOISE_MAX_AGE = 60 * 60
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # ------------------------------------------------------------------ wagtail
@@ -162,6 +197,10 @@ WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+# Every document download passes Wagtail's view, which checks collection privacy,
+# even when the file lives in object storage.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "txt", "csv", "xlsx"]
 # Embeds would load third-party scripts and trackers; the site serves everything
 # itself, so editors link out instead.
@@ -209,22 +248,108 @@ SPECTACULAR_SETTINGS = {
 }
 
 # ------------------------------------------------------------------ logging
+# One line per event on stdout. LOG_FORMAT=json (production's default) writes a
+# JSON object per line; plain is for reading in a terminal. Both carry the request
+# id and mask personal data and secrets (ops/logging.py).
+LOG_FORMAT = env("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "ops.logging.RequestIdFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {
+            "()": "ops.logging.PlainFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+        "json": {"()": "ops.logging.JsonFormatter"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        },
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Replaces Django's default handlers, among them the one that mails
+        # tracebacks with the request's details to ADMINS.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # Wagtail queues search-index and reference-index updates as tasks; one
         # INFO line per task drowns everything else.
         "django_tasks": {"level": "WARNING"},
     },
 }
+
+# ------------------------------------------------------------------ cache
+# Redis (Django's own backend) when REDIS_URL is set: shared by every web and worker
+# process, so page cache purges and API throttles hold across them. Without it,
+# each process keeps its own in-memory cache, which is enough for one process.
+REDIS_URL = env("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="ncnv"),
+            "TIMEOUT": 300,
+            # A stalled Redis must not stall the site: give up after a second.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# ------------------------------------------------------------------ page cache
+# Anonymous reads of public pages are kept whole in the cache and dropped when an
+# editor publishes (ops/pagecache.py). 0 turns the cache off.
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
+PUBLIC_PAGE_CACHE_EXCLUDE_PREFIXES = [
+    "/admin/",
+    "/api/",
+    "/accounts/",
+    "/network/",
+    "/documents/",
+    "/media/",
+    "/static/",
+]
+
+# ------------------------------------------------------------------ security
+# Content-Security-Policy (django-csp): everything from this site only, no inline
+# script or style, no framing, forms post only here. The Wagtail admin gets the
+# looser directives below (ops/csp.py); the API documentation keeps the strict one.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+CSP_ADMIN_URL_PREFIXES = ["/admin/"]
+CSP_ADMIN_DIRECTIVES = {
+    # Wagtail's admin sets style attributes and a few inline scripts; its page
+    # preview shows the page in a frame of the admin itself.
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "frame-src": ["'self'"],
+    "frame-ancestors": ["'self'"],
+}
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
 
 # ------------------------------------------------------------------ updates
 # Background tasks (the Django tasks API). Wagtail queues its own index updates here
@@ -270,7 +395,12 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_PREVENT_ENUMERATION = True
 # Failed sign-ins: at most 10 a minute from one address and 5 in 5 minutes for
 # one account; the rest of allauth's defaults (reset, codes, sign-up) stand.
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/300s/key"}
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/300s/key",
+    # The member area's own public forms.
+    "join_request": "5/h/ip",
+    "invitation_accept": "20/h/ip",
+}
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[No Ceasefire No Vote] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
@@ -284,6 +414,11 @@ ADMIN_REQUIRES_MFA = env.bool("ADMIN_REQUIRES_MFA", default=True)
 # rate-limited path); the admin's own forms for these are switched off.
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+
+# Profile photos members upload (network/members/photos.py).
+PROFILE_PHOTO_MAX_BYTES = 5 * 1024 * 1024
+PROFILE_PHOTO_MAX_PIXELS = 25_000_000
+PROFILE_PHOTO_MAX_SIDE = 800
 
 # ------------------------------------------------------------------ project
 # Where the shipped open data lives (areas, hex layout, postcode sample).
@@ -300,3 +435,5 @@ POSTCODE_CACHE_SECONDS = env.int("POSTCODE_CACHE_SECONDS", default=7 * 24 * 3600
 # Which election /where-they-stand/ shows: a Democracy Club id such as
 # parl.2024-07-04. Empty means the latest UK Parliament election with candidates.
 STANCES_ELECTION_ID = env("STANCES_ELECTION_ID", default="")
+# Postcode searches one address may make per minute on /where-they-stand/.
+POSTCODE_LOOKUPS_PER_MINUTE = env.int("POSTCODE_LOOKUPS_PER_MINUTE", default=20)

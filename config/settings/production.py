@@ -1,7 +1,7 @@
 """Production: everything secret or host-specific comes from the environment."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import LOGGING, env
 
 DEBUG = False
 # No default: the site must not start with a guessable key.
@@ -21,6 +21,9 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# ------------------------------------------------------------------ logging
+# One JSON object per line on stdout, for whatever collects the container's output.
+LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", default="json")
 # ------------------------------------------------------------------ updates
 # Mailings and confirmation emails (and Wagtail's index updates) go through the
 # database queue, worked by `manage.py db_worker --queue-name "*"`.

@@ -18,6 +18,9 @@ STORAGES["staticfiles"] = {  # noqa: F405
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 # The change feed's settling delay would make sync tests wait.
 API_SYNC_SETTLE_SECONDS = 0
+# Tests change content straight in the database and read it back at once; the page
+# cache's own tests switch it on.
+PUBLIC_PAGE_CACHE_SECONDS = 0
 # Tasks run at once in the test process, whatever the developer's environment says.
 TASKS["default"]["BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"  # noqa: F405
 # Links in test emails need a fixed, https address.

@@ -38,6 +38,7 @@ from network.models import (
 )
 from network.models.people import ELECTION_ID_RE, unique_slug
 from network.progress import Progress
+from ops.pagecache import purge_public_pages
 
 EXPORT_COLUMNS = {
     "person_id": "person_id",
@@ -421,5 +422,7 @@ def import_candidates(
                 raise CandidateFileError([(row.line, reasons)]) from exc
         if dry_run:
             transaction.set_rollback(True)
+        else:
+            purge_public_pages()  # the public pages list candidates
     report.skipped.sort()
     return report

@@ -141,7 +141,11 @@ class ProfileChange(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
-        return f"{self.person}: {', '.join(self.fields)}"
+        return f"{self.person}: {self.field_list}"
+
+    @property
+    def field_list(self) -> str:
+        return ", ".join(self.fields)
 
 
 class DeletionRequestStatus(models.TextChoices):

@@ -161,3 +161,18 @@ def test_annotation_is_one_query_for_many_candidacies(
     with django_assert_num_queries(1):
         rows = list(candidacies_with_stance())
     assert [r.asked_count for r in rows] == [1] * 5
+
+
+def test_recording_an_event_drops_cached_public_pages(
+    uk_areas, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from ops.pagecache import GENERATION_KEY
+
+    cache.set(GENERATION_KEY, "before")
+    with django_capture_on_commit_callbacks(execute=True):
+        stance_record(candidacy=CandidacyFactory(), kind=StanceKind.ASKED,
+                      method="email", occurred_on=date(2024, 6, 1),
+                      actor=None)  # fmt: skip
+    assert cache.get(GENERATION_KEY) != "before"

@@ -20,6 +20,10 @@ class Command(BaseCommand):
         report = seed_network(out=out)
         for line in report.lines():
             self.stdout.write(line)
+        from network.demo_stances import seed_stances
+
+        for line in seed_stances():
+            self.stdout.write(line)
         from cms.demo import seed_site
 
         home = seed_site()

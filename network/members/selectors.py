@@ -1,0 +1,83 @@
+"""Reads for the member area. What a viewer may see comes from network/visibility.py."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from network.models import (
+    Affiliation,
+    Area,
+    AreaType,
+    ContactDetail,
+    GroupMembership,
+    Person,
+    ProfileChange,
+    Role,
+)
+from network.visibility import audience_for_user, visible_contacts, visible_people
+
+
+def directory_people(*, viewer) -> QuerySet:
+    """People the viewer may see, each with their roles, party history, groups and
+    the contacts the viewer may see: a constant number of queries per page."""
+    audience = audience_for_user(viewer)
+    contacts = visible_contacts(ContactDetail.objects.all(), audience).order_by(
+        "sort_order", "pk"
+    )
+    return (
+        visible_people(Person.objects.all(), audience)
+        .select_related("photo")
+        .prefetch_related(
+            Prefetch(
+                "roles",
+                queryset=Role.objects.select_related(
+                    "area", "election", "party", "group"
+                ).order_by("sort_order", "pk"),
+            ),
+            Prefetch(
+                "affiliations",
+                queryset=Affiliation.objects.select_related("party").order_by(
+                    "sort_order", "pk"
+                ),
+            ),
+            Prefetch(
+                "group_memberships",
+                queryset=GroupMembership.objects.select_related("group").order_by(
+                    "group__name"
+                ),
+            ),
+            Prefetch("contacts", queryset=contacts, to_attr="visible_contacts"),
+        )
+        .order_by("name", "pk")
+    )
+
+
+def filter_by_area(queryset: QuerySet, area: Area) -> QuerySet:
+    """People with a role in the area or anywhere inside it (wards of a council,
+    everything in a region or nation)."""
+    return queryset.filter(
+        Q(roles__area=area)
+        | Q(roles__area__parent=area)
+        | Q(roles__area__region=area)
+        | Q(roles__area__nation=area)
+    ).distinct()
+
+
+def area_choices() -> QuerySet:
+    """Areas to filter the directory by: nations, regions and councils."""
+    return Area.objects.filter(
+        area_type__in=(
+            AreaType.NATION,
+            AreaType.REGION,
+            AreaType.COUNTY,
+            AreaType.LOCAL_AUTHORITY,
+        )
+    ).order_by("name")
+
+
+def person_for_viewer(*, viewer, slug: str) -> Person | None:
+    return directory_people(viewer=viewer).filter(slug=slug).first()
+
+
+def profile_history(*, person: Person) -> QuerySet:
+    return ProfileChange.objects.filter(person=person).select_related("actor")

@@ -1,0 +1,1 @@
+"""The public "where they stand" pages: /where-they-stand/."""

@@ -1,0 +1,164 @@
+"""Where they stand: national picture, hex map and postcode search, and one page
+per constituency with each candidate's position and the evidence for it.
+
+Everything here is public: what a page may show is decided by
+``network.visibility`` (public contacts only, the public fields of stance events),
+and reads go through ``network.selectors``.
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from network.hexmap import load_layout
+from network.models import Area, AreaType
+from network.postcodes import LookupUnavailable, PostcodeError, lookup_postcode
+from network.public.forms import ConstituencySearchForm, PostcodeForm
+from network.selectors import (
+    ConstituencyState,
+    StanceState,
+    constituency_candidates,
+    constituency_search,
+    constituency_state,
+    overview,
+    stances_election,
+)
+
+
+def _lookups_exhausted(request) -> bool:
+    """A per-address limit on postcode lookups, so the page cannot be used to
+    drain the lookup service."""
+    address = request.META.get("REMOTE_ADDR", "unknown")
+    key = f"postcode-lookups:{address}"
+    cache.add(key, 0, timeout=60)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=60)
+        count = 1
+    return count > settings.POSTCODE_LOOKUPS_PER_MINUTE
+
+
+def index(request):
+    postcode_form = PostcodeForm(request.GET if "postcode" in request.GET else None)
+    search_form = ConstituencySearchForm(request.GET if "q" in request.GET else None)
+    lookup_error = ""
+    results = None
+    status = 200
+
+    if postcode_form.is_bound and postcode_form.is_valid():
+        if _lookups_exhausted(request):
+            lookup_error = (
+                "You've looked up a lot of postcodes in the last minute. Wait a "
+                "moment, or search by constituency name."
+            )
+            status = 429
+        else:
+            try:
+                found = lookup_postcode(postcode_form.cleaned_data["postcode"])
+            except LookupUnavailable as error:
+                lookup_error = str(error)
+                status = 503
+            except PostcodeError as error:
+                postcode_form.add_error("postcode", str(error))
+            else:
+                if found.constituency is not None:
+                    return redirect(
+                        "stances:constituency", slug=found.constituency.slug
+                    )
+                postcode_form.add_error(
+                    "postcode",
+                    f"{found.postcode} is not in a Westminster constituency we hold.",
+                )
+    if search_form.is_bound and search_form.is_valid():
+        results = list(constituency_search(search_form.cleaned_data["q"]))
+        if len(results) == 1:
+            return redirect("stances:constituency", slug=results[0].slug)
+
+    summary = overview()
+    layout = load_layout()
+    hexes = [
+        {
+            "cell": cell,
+            "state": summary.states_by_gss.get(cell.gss_code, "not_asked"),
+            "label": ConstituencyState(
+                summary.states_by_gss.get(cell.gss_code, "not_asked")
+            ).label,
+            "url": reverse("stances:constituency", args=[_slug(cell)]),
+        }
+        for cell in layout.cells
+    ]
+    context = {
+        "postcode_form": postcode_form,
+        "search_form": search_form,
+        "lookup_error": lookup_error,
+        "results": results,
+        "summary": summary,
+        "candidate_counts": [
+            (state, summary.candidates.get(state, 0)) for state in StanceState
+        ],
+        "constituency_counts": [
+            (state, summary.constituencies.get(state, 0)) for state in ConstituencyState
+        ],
+        "regions": [
+            {
+                "area": region,
+                "counts": [counts.get(state, 0) for state in ConstituencyState],
+                "total": sum(counts.values()),
+            }
+            for region, counts in summary.regions
+        ],
+        "states": list(ConstituencyState),
+        "layout": layout,
+        "hexes": hexes,
+        "page_url": request.build_absolute_uri(reverse("stances:index")),
+    }
+    return render(request, "network/stances/index.html", context, status=status)
+
+
+def _slug(cell) -> str:
+    return _slugs_by_gss()[cell.gss_code]
+
+
+def _slugs_by_gss() -> dict[str, str]:
+    slugs = cache.get("constituency-slugs")
+    if slugs is None:
+        slugs = dict(
+            Area.objects.filter(area_type=AreaType.CONSTITUENCY).values_list(
+                "gss_code", "slug"
+            )
+        )
+        cache.set("constituency-slugs", slugs, 3600)
+    return slugs
+
+
+def constituency(request, slug):
+    area = (
+        Area.objects.filter(area_type=AreaType.CONSTITUENCY, slug=slug)
+        .select_related("region", "nation")
+        .first()
+    )
+    if area is None:
+        raise Http404("No constituency has that address.")
+    election = stances_election()
+    candidates = constituency_candidates(area, election)
+    state = constituency_state(c.stance.state for c in candidates)
+    page_url = request.build_absolute_uri(
+        reverse("stances:constituency", args=[area.slug])
+    )
+    context = {
+        "area": area,
+        "election": election,
+        "candidates": candidates,
+        "state": state,
+        "page_url": page_url,
+        "share_text": f"Where do the candidates in {area.name} stand on a ceasefire?",
+        "ask_body": (
+            f"Dear candidate,\n\nI live in {area.name}. Before I decide how to "
+            "vote, I would like to know: do you call for an immediate and lasting "
+            "ceasefire in Gaza?\n\nThank you."
+        ),
+    }
+    return render(request, "network/stances/constituency.html", context)

@@ -1,0 +1,178 @@
+"""Whole-response cache for the public site, purged when an editor publishes.
+
+When a statement goes viral, most requests are anonymous reads of a handful of
+pages. Those are answered from the cache (Redis when ``REDIS_URL`` is set) without
+touching the database. What is cached, and for whom:
+
+- only anonymous ``GET``/``HEAD`` requests: a request carrying any cookie other
+  than the CSRF cookie (a signed-in member or editor, a pending message) or an
+  ``Authorization`` header is served fresh;
+- only ``200`` responses that set no cookie, do not vary on ``Cookie`` (a page with
+  a form and its CSRF token does) and are not marked private or ``no-store``;
+- never under ``PUBLIC_PAGE_CACHE_EXCLUDE_PREFIXES`` (admin, API, documents, ...).
+
+Keys hold a *generation*, a random token kept in the cache. Publishing or
+unpublishing a page, editing a snippet or a site setting replaces the token (after
+the transaction commits), so every cached page is dropped at once: pages list
+each other (menus, news, events), and editors publish rarely compared with how
+often the public reads. Entries also expire after ``PUBLIC_PAGE_CACHE_SECONDS``,
+which bounds staleness after changes made outside the admin (imports, the API).
+Code that changes what public pages show can call :func:`purge_public_pages`.
+
+If the cache is down, pages are served fresh: the cache only ever saves work.
+"""
+
+import hashlib
+import logging
+import time
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.utils.cache import cc_delim_re
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "pagecache:generation"
+STATUS_HEADER = "X-Page-Cache"
+_last_failure_logged = 0.0
+
+
+def purge_public_pages() -> None:
+    """Drop every cached public page (once the current transaction commits)."""
+    transaction.on_commit(_new_generation)
+
+
+def _new_generation() -> str:
+    generation = uuid.uuid4().hex
+    try:
+        cache.set(GENERATION_KEY, generation, timeout=None)
+    except Exception as error:
+        _log_cache_failure(error)
+    return generation
+
+
+def _current_generation() -> str:
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        # First request after a start or an eviction: whichever process gets here
+        # first decides, so all agree on one token.
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
+
+
+def _log_cache_failure(error: Exception) -> None:
+    # Once a minute per process: an outage must not flood the logs.
+    global _last_failure_logged
+    now = time.monotonic()
+    if now - _last_failure_logged > 60:
+        _last_failure_logged = now
+        logger.warning(
+            "Page cache unavailable, serving fresh pages (%s)", type(error).__name__
+        )
+
+
+def _is_cacheable_request(request) -> bool:
+    if settings.PUBLIC_PAGE_CACHE_SECONDS <= 0:
+        return False
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if request.path_info.startswith(tuple(settings.PUBLIC_PAGE_CACHE_EXCLUDE_PREFIXES)):
+        return False
+    if "HTTP_AUTHORIZATION" in request.META:
+        return False
+    return not (set(request.COOKIES) - {settings.CSRF_COOKIE_NAME})
+
+
+def _is_cacheable_response(response) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    vary = {v.strip().lower() for v in cc_delim_re.split(response.get("Vary", ""))}
+    if vary - {"", "accept-encoding"}:
+        return False
+    cache_control = response.get("Cache-Control", "").lower()
+    return not any(w in cache_control for w in ("private", "no-store", "no-cache"))
+
+
+def _key(request, generation: str) -> str:
+    # get_host() refuses hosts outside ALLOWED_HOSTS, so a forged Host header
+    # cannot plant a page under another name.
+    raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.sha256(raw.encode()).hexdigest()
+    return f"pagecache:{generation}:{digest}"
+
+
+class PublicPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _is_cacheable_request(request):
+            return self.get_response(request)
+        try:
+            key = _key(request, _current_generation())
+            cached = cache.get(key)
+        except DisallowedHost:
+            return self.get_response(request)  # answered with 400 further in
+        except Exception as error:
+            _log_cache_failure(error)
+            return self.get_response(request)
+        if cached is not None:
+            cached[STATUS_HEADER] = "hit"
+            return cached
+
+        response = self.get_response(request)
+        # A HEAD answer may have lost its body on the way: only GET answers are kept.
+        if request.method == "GET" and _is_cacheable_response(response):
+            if hasattr(response, "render") and not response.is_rendered:
+                response.add_post_render_callback(lambda r: self._store(key, r))
+            else:
+                self._store(key, response)
+        response[STATUS_HEADER] = "miss"
+        return response
+
+    @staticmethod
+    def _store(key, response):
+        try:
+            cache.set(key, response, timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
+        except Exception as error:
+            _log_cache_failure(error)
+
+
+# ---------------------------------------------------------------- purging
+
+
+def _purge_on_signal(**kwargs):
+    purge_public_pages()
+
+
+def _purge_on_model_change(sender, instance, **kwargs):
+    from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
+    from wagtail.models import Page
+
+    if isinstance(instance, BaseGenericSetting | BaseSiteSetting):
+        purge_public_pages()
+    elif kwargs.get("signal") is post_delete and isinstance(instance, Page):
+        purge_public_pages()
+
+
+def connect_signals() -> None:
+    from wagtail.signals import (
+        page_published,
+        page_unpublished,
+        post_page_move,
+        published,
+        unpublished,
+    )
+
+    for signal in (page_published, page_unpublished, post_page_move):
+        signal.connect(_purge_on_signal, dispatch_uid=f"pagecache-{id(signal)}")
+    # Draftable snippets (people, events, ...) announce their own publishing.
+    for signal in (published, unpublished):
+        signal.connect(_purge_on_signal, dispatch_uid=f"pagecache-{id(signal)}")
+    post_save.connect(_purge_on_model_change, dispatch_uid="pagecache-post-save")
+    post_delete.connect(_purge_on_model_change, dispatch_uid="pagecache-post-delete")
