@@ -1,7 +1,7 @@
 """The partner API at /api/v1/. Add an endpoint with one ``router.register`` line."""
 
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
 
@@ -35,7 +35,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(**OPEN), name="schema"),
     path(
         "docs/",
-        SpectacularSwaggerView.as_view(url_name="api:schema", **OPEN),
+        SpectacularSwaggerSplitView.as_view(url_name="api:schema", **OPEN),
         name="docs",
     ),
     *router.urls,
