@@ -343,6 +343,10 @@ CSP_ADMIN_DIRECTIVES = {
     "frame-src": ["'self'"],
     "frame-ancestors": ["'self'"],
 }
+# Wagtail's admin would fetch avatars from Gravatar (sending a hash of each
+# editor's email address to a third party) and check for new releases online.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

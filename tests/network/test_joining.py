@@ -273,3 +273,12 @@ def test_members_cannot_decide_join_requests(client, make_member, uk_areas):
     url = reverse("members_join_request_decide", args=[JoinRequest.objects.get().pk])
     client.post(url, {"decision": "approve"})
     assert JoinRequest.objects.get().status == JoinRequestStatus.PENDING
+
+
+def test_demo_join_requests_are_seeded_once(uk_areas):
+    from network.members.demo import DEMO_REQUESTS, seed_join_requests
+
+    seed_join_requests()
+    seed_join_requests()
+    assert JoinRequest.objects.count() == len(DEMO_REQUESTS)
+    assert all(r.email.endswith("@example.org") for r in JoinRequest.objects.all())
