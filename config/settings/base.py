@@ -146,6 +146,9 @@ AUTH_PASSWORD_VALIDATORS = [
         "NumericPasswordValidator",
     )
 ]
+# Accounts reach special-category data: at least 12 characters (three random
+# words fit), checked wherever a password is set.
+AUTH_PASSWORD_VALIDATORS[1]["OPTIONS"] = {"min_length": 12}
 LOGIN_URL = "account_login"
 
 # ------------------------------------------------------------------ i18n
