@@ -54,7 +54,12 @@ PARTS_OF_A_PERSON = (Role, ContactDetail, Affiliation, GroupMembership)
 def touch_person(sender, instance, raw=False, **kwargs):
     if raw or not instance.person_id:
         return
-    Person.objects.filter(pk=instance.person_id).update(updated_at=timezone.now())
+    now = timezone.now()
+    Person.objects.filter(pk=instance.person_id).update(updated_at=now)
+    # Keep a person object the caller holds in step with the database, so a
+    # version derived from it (e.g. for If-Match) stays current.
+    if sender.person.is_cached(instance) and instance.person is not None:
+        instance.person.updated_at = now
 
 
 for part in PARTS_OF_A_PERSON:
