@@ -192,9 +192,12 @@ def _emails(person, user) -> set[str]:
     return emails
 
 
-def records(*, person=None, user=None) -> dict[Entry, models.QuerySet]:
+def records(
+    *, person=None, user=None, emails: set[str] | None = None
+) -> dict[Entry, models.QuerySet]:
     person, user = _subject(person, user)
-    emails = _emails(person, user)
+    if emails is None:
+        emails = _emails(person, user)
     return {
         entry: entry.queryset(person=person, user=user, emails=emails)
         for entry in registry().values()
@@ -255,7 +258,8 @@ def erase(*, person=None, user=None) -> dict[str, int]:
     User = get_user_model()
     counts: dict[str, int] = {}
     with transaction.atomic():
-        found = records(person=person, user=user)
+        emails = _emails(person, user)
+        found = records(person=person, user=user, emails=emails)
         # Resolve the ids first: deleting one kind can unlink another.
         ids = {
             entry: list(queryset.values_list("pk", flat=True))
@@ -284,6 +288,16 @@ def erase(*, person=None, user=None) -> dict[str, int]:
         if user is not None and user.pk:
             User.objects.filter(pk=user.pk).delete()
             counts["account"] = 1
+        # Deleting the person can itself leave records behind (e.g. a change-feed
+        # entry for partners): a second pass erases those too.
+        again = records(person=person, user=user, emails=emails)
+        for entry, queryset in again.items():
+            if entry.model in (Person, User):
+                continue
+            if isinstance(entry.erase, dict):
+                queryset.filter(~Q(**entry.erase)).update(**entry.erase)
+            else:
+                queryset.delete()
     log.info("Erased a member's records: %s", counts)  # counts only, no names
     return counts
 

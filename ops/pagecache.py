@@ -11,9 +11,10 @@ touching the database. What is cached, and for whom:
   a form and its CSRF token does) and are not marked private or ``no-store``;
 - never under ``PUBLIC_PAGE_CACHE_EXCLUDE_PREFIXES`` (admin, API, documents, ...).
 
-Keys hold a *generation*, a random token kept in the cache. Publishing or
-unpublishing a page, editing a snippet or a site setting replaces the token (after
-the transaction commits), so every cached page is dropped at once: pages list
+Each page is stored with the *generation* it was made in, a random token kept in
+the cache and read in the same round trip as the page. Publishing or unpublishing
+a page, editing a snippet or a site setting replaces the token (after the
+transaction commits), so every cached page is dropped at once: pages list
 each other (menus, news, events), and editors publish rarely compared with how
 often the public reads. Entries also expire after ``PUBLIC_PAGE_CACHE_SECONDS``,
 which bounds staleness after changes made outside the admin (imports, the API).
@@ -98,12 +99,11 @@ def _is_cacheable_response(response) -> bool:
     return not any(w in cache_control for w in ("private", "no-store", "no-cache"))
 
 
-def _key(request, generation: str) -> str:
+def _key(request) -> str:
     # get_host() refuses hosts outside ALLOWED_HOSTS, so a forged Host header
     # cannot plant a page under another name.
     raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    digest = hashlib.sha256(raw.encode()).hexdigest()
-    return f"pagecache:{generation}:{digest}"
+    return f"pagecache:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
 class PublicPageCacheMiddleware:
@@ -114,31 +114,40 @@ class PublicPageCacheMiddleware:
         if not _is_cacheable_request(request):
             return self.get_response(request)
         try:
-            key = _key(request, _current_generation())
-            cached = cache.get(key)
+            key = _key(request)
+            # One round trip for both: the page is stored with the generation it
+            # was made in, and only served while that generation is current.
+            found = cache.get_many([GENERATION_KEY, key])
+            generation = found.get(GENERATION_KEY) or _current_generation()
         except DisallowedHost:
             return self.get_response(request)  # answered with 400 further in
         except Exception as error:
             _log_cache_failure(error)
             return self.get_response(request)
-        if cached is not None:
-            cached[STATUS_HEADER] = "hit"
-            return cached
+        entry = found.get(key)
+        if entry is not None and entry[0] == generation:
+            response = entry[1]
+            response[STATUS_HEADER] = "hit"
+            return response
 
         response = self.get_response(request)
         # A HEAD answer may have lost its body on the way: only GET answers are kept.
         if request.method == "GET" and _is_cacheable_response(response):
             if hasattr(response, "render") and not response.is_rendered:
-                response.add_post_render_callback(lambda r: self._store(key, r))
+                response.add_post_render_callback(
+                    lambda r: self._store(key, generation, r)
+                )
             else:
-                self._store(key, response)
+                self._store(key, generation, response)
         response[STATUS_HEADER] = "miss"
         return response
 
     @staticmethod
-    def _store(key, response):
+    def _store(key, generation, response):
         try:
-            cache.set(key, response, timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
+            cache.set(
+                key, (generation, response), timeout=settings.PUBLIC_PAGE_CACHE_SECONDS
+            )
         except Exception as error:
             _log_cache_failure(error)
 

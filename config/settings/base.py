@@ -143,6 +143,9 @@ AUTH_PASSWORD_VALIDATORS = [
         "NumericPasswordValidator",
     )
 ]
+# Accounts reach special-category data: at least 12 characters (three random
+# words fit), checked wherever a password is set.
+AUTH_PASSWORD_VALIDATORS[1]["OPTIONS"] = {"min_length": 12}
 LOGIN_URL = "account_login"
 
 # ------------------------------------------------------------------ i18n
@@ -307,6 +310,10 @@ CSP_ADMIN_DIRECTIVES = {
     "frame-src": ["'self'"],
     "frame-ancestors": ["'self'"],
 }
+# Wagtail's admin would fetch avatars from Gravatar (sending a hash of each
+# editor's email address to a third party) and check for new releases online.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

@@ -29,6 +29,7 @@ from django.db import transaction
 from network.models import (
     Area,
     AreaType,
+    ChangeSource,
     Election,
     ElectionKind,
     Party,
@@ -304,6 +305,15 @@ def _election(row: CandidateRow, report: ImportReport, cache: dict) -> Election:
     return cache[row.election_id]
 
 
+def imported(person: Person, fields: list[str]) -> None:
+    """Record the change in the person's profile history (source: import)."""
+    from network.members.services import record_profile_change
+
+    record_profile_change(
+        person=person, fields=fields, source=ChangeSource.IMPORT, channel="candidates"
+    )
+
+
 def _person(row: CandidateRow, area: Area, election: Election, report) -> Person:
     person = Person.objects.filter(democracy_club_id=row.person_id).first()
     if person:
@@ -311,6 +321,7 @@ def _person(row: CandidateRow, area: Area, election: Election, report) -> Person
         if person.name != row.name:
             person.name = row.name
             person.save(update_fields=["name", "updated_at"])
+            imported(person, ["name"])
             report.people["renamed"] += 1
         return person
     # Someone entered by hand (a network member, say) already standing here.
@@ -324,6 +335,7 @@ def _person(row: CandidateRow, area: Area, election: Election, report) -> Person
     if person:
         person.democracy_club_id = row.person_id
         person.save(update_fields=["democracy_club_id", "updated_at"])
+        imported(person, ["democracy_club_id"])
         report.people["matched_name"] += 1
         return person
     person = Person(
@@ -333,6 +345,7 @@ def _person(row: CandidateRow, area: Area, election: Election, report) -> Person
     )
     person.full_clean()
     person.save()
+    imported(person, ["name", "democracy_club_id"])
     report.people["created"] += 1
     return person
 
@@ -355,10 +368,12 @@ def _candidacy(person, area, election, party, report) -> None:
         )
         role.full_clean()
         role.save()
+        imported(person, ["roles"])
         report.candidacies["created"] += 1
     elif role.party_id != party.pk:
         role.party = party
         role.save(update_fields=["party", "updated_at"])
+        imported(person, ["roles"])
         report.candidacies["updated"] += 1
     else:
         report.candidacies["unchanged"] += 1

@@ -45,7 +45,8 @@ class ProfileForm(forms.Form):
 class ContactForm(forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     kind = forms.ChoiceField(choices=ContactKind.choices)
-    value = forms.CharField(max_length=500)
+    # A textarea: postal addresses span lines, which a one-line input would lose.
+    value = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
     label = forms.CharField(max_length=100, required=False)
     visibility = forms.ChoiceField(
         choices=Visibility.choices,

@@ -275,7 +275,7 @@ def test_reset_and_sign_in_do_not_reveal_whether_an_account_exists(client, make_
     assert errors == unknown.context["form"].non_field_errors()
 
 
-@pytest.mark.parametrize("password", ["short1", "password123", "12345678901"])
+@pytest.mark.parametrize("password", ["Short-pw-1", "password1234", "123456789012345"])
 def test_short_and_common_passwords_are_refused(client, make_member, password):
     user = make_member()
     client.force_login(user)
@@ -325,3 +325,19 @@ def test_nobody_signs_up_without_an_invitation(client):
     from network.models import User
 
     assert not User.objects.filter(email="x@example.org").exists()
+
+
+def test_sign_in_by_code_still_asks_staff_for_the_second_factor(
+    client, django_user_model
+):
+    from tests.conftest import enrol_mfa
+
+    user = make_in_group(django_user_model, COORDINATOR_GROUP, "code@example.org")
+    secret = enrol_mfa(user)
+    client.post(reverse("account_request_login_code"), {"email": "code@example.org"})
+    code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", mail.outbox[0].body, re.M)[1]
+    response = client.post(reverse("account_confirm_login_code"), {"code": code})
+    assert response.url == reverse("mfa_authenticate")
+    assert "_auth_user_id" not in client.session
+    client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
+    assert client.get(reverse("wagtailadmin_home")).status_code == 200

@@ -273,3 +273,27 @@ def test_members_cannot_decide_join_requests(client, make_member, uk_areas):
     url = reverse("members_join_request_decide", args=[JoinRequest.objects.get().pk])
     client.post(url, {"decision": "approve"})
     assert JoinRequest.objects.get().status == JoinRequestStatus.PENDING
+
+
+def test_demo_join_requests_are_seeded_once(uk_areas):
+    from network.members.demo import DEMO_REQUESTS, seed_join_requests
+
+    seed_join_requests()
+    seed_join_requests()
+    assert JoinRequest.objects.count() == len(DEMO_REQUESTS)
+    assert all(r.email.endswith("@example.org") for r in JoinRequest.objects.all())
+
+
+@pytest.mark.parametrize(
+    "viewset", ["joinrequest", "invitation", "deletionrequest", "profilechange"]
+)
+def test_members_menu_listings_are_for_coordinators_and_read_only(
+    client, coordinator, make_staff, viewset
+):
+    client.force_login(coordinator)
+    assert client.get(reverse(f"{viewset}:index")).status_code == 200
+    response = client.get(reverse(f"{viewset}:add"))
+    assert response.status_code in (302, 403)  # nobody adds these by hand
+    client.force_login(make_staff(username="editor-like"))
+    response = client.get(reverse(f"{viewset}:index"))
+    assert response.status_code in (302, 403)

@@ -402,3 +402,24 @@ def test_the_person_edit_view_for_a_person_without_account_is_403(client, people
     response = client.get(reverse("members:person_edit", args=[hidden.slug]))
     assert response.status_code == 403
     assert Person.objects.filter(pk=hidden.pk, bio="").exists()
+
+
+def test_imports_are_recorded_in_the_history(uk_areas):
+    from io import StringIO
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    sample = (
+        Path(__file__).parent.parent / "fixtures" / "candidates_sample_fictional.csv"
+    )
+    call_command("import_candidates", str(sample), stdout=StringIO())
+    change = ProfileChange.objects.filter(source=ChangeSource.IMPORT).first()
+    assert change is not None
+    assert change.channel == "candidates"
+    assert change.actor is None
+    assert {"name", "roles"} <= {
+        name
+        for entry in ProfileChange.objects.filter(person=change.person)
+        for name in entry.fields
+    }

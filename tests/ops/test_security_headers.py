@@ -101,3 +101,12 @@ def test_uploads_over_the_limits_are_refused(settings):
     )
     assert not form.is_valid()
     assert "This file has too many pixels" in str(form.errors["file"])
+
+
+def test_the_admin_calls_no_other_host(admin_client_for, superuser):
+    # Gravatar would receive a hash of each editor's address; the release check
+    # would tell wagtail.org who runs the admin.
+    response = admin_client_for(superuser).get("/admin/")
+    assert response.status_code == 200
+    assert b"gravatar.com" not in response.content
+    assert b"releases.wagtail.org" not in response.content

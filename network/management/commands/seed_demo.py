@@ -24,6 +24,10 @@ class Command(BaseCommand):
 
         for line in seed_stances():
             self.stdout.write(line)
+        from network.members.demo import seed_join_requests
+
+        for line in seed_join_requests():
+            self.stdout.write(line)
         from cms.demo import seed_site
 
         home = seed_site()

@@ -1,0 +1,296 @@
+"""Load benchmark: the site under gunicorn on 127.0.0.1, driven by locust.
+
+    make bench-load                       # or: python bench/load.py --help
+
+1. Prepares a PostgreSQL database (default ncnv_bench on 127.0.0.1; created if
+   missing) with the UK-scale dataset (bench/dataset.py) and empties a Redis
+   database (default 127.0.0.1:6379/14) for the cache.
+2. Starts the web process exactly as the container does (`bin/entrypoint web`:
+   gunicorn, production settings, DEBUG off), plus one trivial view as baseline.
+3. For each concurrency level (16, 64, 256 clients) and each target (the trivial
+   view, the home page, an event page, a constituency page, the people API) runs
+   locust headless for a bounded time, each client requesting as fast as it is
+   answered (the statistics restart once every client is running).
+4. Prints requests per second, p50/p95/p99 latency and error rate per level and
+   target, and each target's throughput as a ratio of the trivial view's at the
+   same level, and writes them to bench/output/.
+
+Only addresses on this machine are used; every run stops by itself.
+"""
+
+import argparse
+import csv
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/ncnv_bench"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/14"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def flush_redis(url: str) -> None:
+    import redis
+
+    redis.Redis.from_url(url, socket_connect_timeout=2).flushdb()
+
+
+def server_environment(args, port: int) -> dict:
+    return {
+        **os.environ,
+        "PYTHON": sys.executable,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "UPDATES_BASE_URL": "https://bench.example.org",
+        "DATABASE_URL": args.database_url,
+        "DATABASE_CONN_MAX_AGE": "60",
+        "REDIS_URL": args.redis_url,
+        "PORT": str(port),
+        "WEB_CONCURRENCY": str(args.workers),
+        "GUNICORN_THREADS": str(args.threads),
+        "GUNICORN_ACCESS_LOG": "0",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def prepare(environ: dict) -> dict:
+    subprocess.run(  # noqa: S603
+        [str(ROOT / "bin" / "entrypoint"), "release"],
+        env=environ, check=True, cwd=ROOT,
+    )  # fmt: skip
+    code = (
+        "import json, django; django.setup(); "
+        "from bench.dataset import prepare; print(json.dumps(prepare()))"
+    )
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code],
+        env=environ, cwd=ROOT, capture_output=True, text=True,
+    )  # fmt: skip
+    if result.returncode:
+        raise SystemExit("preparing the data failed:\n" + result.stderr[-3000:])
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def wait_until_up(base: str, process, deadline_seconds: float = 180) -> None:
+    deadline = time.monotonic() + deadline_seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit("the web process exited; see its output above")
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=5) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise SystemExit("the web process did not answer /healthz")
+
+
+def warm(base: str, target: dict) -> str:
+    request = urllib.request.Request(base + target["path"])  # noqa: S310
+    if target.get("authorization"):
+        request.add_header("Authorization", target["authorization"])
+    for _ in range(2):  # the second answer comes from the cache if anything does
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+                cache = response.headers.get("X-Page-Cache", "-")
+        except urllib.error.HTTPError as error:
+            raise SystemExit(f"{target['path']} answered {error.code}") from error
+    return cache
+
+
+def run_locust(base: str, target: dict, users: int, seconds: int, workdir: Path):
+    prefix = workdir / f"run-{users}-{abs(hash(target['path']))}"
+    environ = {**os.environ, "BENCH_PATH": target["path"]}
+    if target.get("authorization"):
+        environ["BENCH_AUTHORIZATION"] = target["authorization"]
+    subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"),
+         "--headless", "--users", str(users), "--spawn-rate", str(users),
+         "--run-time", f"{seconds}s", "--stop-timeout", "5", "--reset-stats",
+         "--host", base, "--csv", str(prefix), "--only-summary",
+         "--loglevel", "ERROR", "--exit-code-on-error", "0"],
+        env=environ, check=True, cwd=ROOT, capture_output=True, text=True,
+        timeout=seconds + 120,
+    )  # fmt: skip
+    with open(f"{prefix}_stats.csv", newline="") as stats:
+        row = next(r for r in csv.DictReader(stats) if r["Name"] == "Aggregated")
+    requests = int(row["Request Count"])
+    failures = int(row["Failure Count"])
+    return {
+        "rps": float(row["Requests/s"]),
+        "p50_ms": float(row["50%"]),
+        "p95_ms": float(row["95%"]),
+        "p99_ms": float(row["99%"]),
+        "requests": requests,
+        "errors": failures,
+        "error_rate": failures / requests if requests else 1.0,
+    }
+
+
+def report(results: list[dict], info: dict) -> str:
+    lines = [
+        f"Load benchmark, {info['when']}: {info['people']:,} people, "
+        f"{info['areas']:,} areas on PostgreSQL; gunicorn {info['workers']} "
+        f"processes x {info['threads']} threads; Redis cache; {info['seconds']} s "
+        "per run; locust on the same machine.",
+        "",
+        "| clients | target | path | cache | req/s | x baseline | p50 ms | p95 ms "
+        "| p99 ms | errors |",
+        "| ---: | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['users']} | {r['target']} | `{r['path']}` | {r['cache']} "
+            f"| {r['rps']:.0f} | {r['ratio']:.2f} | {r['p50_ms']:.0f} "
+            f"| {r['p95_ms']:.0f} | {r['p99_ms']:.0f} "
+            f"| {r['errors']} ({100 * r['error_rate']:.2f}%) |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--levels", type=int, nargs="+", default=[16, 64, 256])
+    parser.add_argument("--seconds", type=int, default=15, help="per run")
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
+    )
+    parser.add_argument(
+        "--redis-url", default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS)
+    )
+    parser.add_argument("--only", nargs="*", help="target names to run")
+    args = parser.parse_args()
+    if not args.database_url.startswith(("postgres://", "postgresql://")):
+        raise SystemExit("the benchmark runs on PostgreSQL: give a postgres:// URL")
+
+    ensure_database(args.database_url)
+    flush_redis(args.redis_url)
+    port = free_port()
+    environ = server_environment(args, port)
+    print("Preparing the UK-scale dataset ...", flush=True)
+    info = prepare(environ)
+    targets = info["targets"]
+    if args.only:
+        targets = {
+            name: t for name, t in targets.items()
+            if name in args.only or name.startswith("trivial")
+        }  # fmt: skip
+    for name in ("event page", "constituency page", "people API"):
+        if name not in info["targets"]:
+            print(f"  {name}: not available in this build, left out")
+
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(  # noqa: S603
+        [str(ROOT / "bin" / "entrypoint"), "web"],
+        env=environ, cwd=ROOT, start_new_session=True,
+    )  # fmt: skip
+    results = []
+    try:
+        wait_until_up(base, server)
+        for target in targets.values():
+            target["cache"] = warm(base, target)
+        with tempfile.TemporaryDirectory() as workdir:
+            for users in args.levels:
+                # The baseline runs first and again last at each level, and its
+                # mean is the reference: a busy neighbour on the machine then
+                # weighs on both sides of the ratio.
+                order = [*targets.items(), next(iter(targets.items()))]
+                level = []
+                for name, target in order:
+                    print(f"  {users:>4} clients  {name} ...", end="", flush=True)
+                    stats = run_locust(base, target, users, args.seconds, Path(workdir))
+                    stats.update(
+                        users=users, target=name, path=target["path"],
+                        cache=target["cache"],
+                    )  # fmt: skip
+                    level.append(stats)
+                    print(
+                        f" {stats['rps']:.0f} req/s, p95 {stats['p95_ms']:.0f} ms, "
+                        f"{stats['errors']} errors"
+                    )
+                first, last = level[0], level.pop()
+                for key in ("rps", "p50_ms", "p95_ms", "p99_ms"):
+                    first[key] = (first[key] + last[key]) / 2
+                first["requests"] += last["requests"]
+                first["errors"] += last["errors"]
+                first["error_rate"] = first["errors"] / max(first["requests"], 1)
+                for stats in level:
+                    stats["ratio"] = stats["rps"] / first["rps"]
+                results.extend(level)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=60)
+
+    info.update(
+        when=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        workers=args.workers, threads=args.threads, seconds=args.seconds,
+    )  # fmt: skip
+    table = report(results, info)
+    print()
+    print(table)
+    output = ROOT / "bench" / "output"
+    output.mkdir(exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    (output / f"load-{stamp}.md").write_text(table + "\n")
+    (output / f"load-{stamp}.json").write_text(
+        json.dumps(
+            {
+                "info": {k: v for k, v in info.items() if k != "targets"},
+                "results": results,
+            },
+            indent=2,
+        )  # fmt: skip
+    )
+    errors = sum(r["errors"] for r in results)
+    cached = [r for r in results if r["cache"] == "hit"]
+    slow = [r for r in cached if r["ratio"] < 0.5]
+    print()
+    print(f"errors in all runs: {errors}")
+    print(
+        "cached pages within 2x of the trivial view's throughput: "
+        + ("yes" if not slow else "no: " + ", ".join(
+            f"{r['target']} at {r['users']}" for r in slow))
+    )  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
