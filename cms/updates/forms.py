@@ -59,7 +59,9 @@ class SignupForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_email(self):
-        return self.cleaned_data["email"].strip()
+        # Kept in lower case: addresses are matched that way everywhere (one
+        # subscriber per address, "download my data", erasure).
+        return self.cleaned_data["email"].strip().lower()
 
     def clean_name(self):
         return " ".join(self.cleaned_data["name"].split())

@@ -51,6 +51,7 @@ def signup_request(
     state, so the form cannot tell anyone who is on the list. A confirmed address
     gets nothing; any other gets a confirmation link (at most one per
     ``UPDATES_CONFIRM_RESEND_AFTER`` seconds, so the form cannot flood an inbox)."""
+    email = email.strip().lower()
     now = timezone.now()
     # Looked up first, whatever the address's state, so the answer takes as long
     # for a confirmed address as for any other (and no lock waits on the lookup).

@@ -38,6 +38,11 @@ def _source(request, page_id) -> str:
     return request.path
 
 
+# No CSRF token: the form sits on public pages (the home page), which the page
+# cache can only keep when they carry no per-visitor token. A forged sign-up gains
+# nothing a direct one would not: it only ever leads to a confirmation email, and
+# the honeypot, the per-IP limit and the per-address pause still apply.
+@csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
 def signup(request):

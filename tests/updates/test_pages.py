@@ -27,7 +27,31 @@ def test_signup_page_serves_the_form(client, signup_page):
     assert 'action="/updates/signup/"' in html
     assert f'name="source_page" value="{signup_page.pk}"' in html
     assert consent.wording(consent.CURRENT_VERSION) in html
-    assert "csrfmiddlewaretoken" in html
+
+
+def test_pages_with_the_form_stay_in_the_public_page_cache(
+    client, settings, signup_page
+):
+    from django.core.cache import cache
+
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 300
+    cache.clear()
+    first = client.get(signup_page.url)
+    second = client.get(signup_page.url)
+    assert first["X-Page-Cache"] == "miss" and second["X-Page-Cache"] == "hit"
+    assert "csrfmiddlewaretoken" not in second.content.decode()
+
+
+def test_signup_needs_no_csrf_token(signup_page, django_capture_on_commit_callbacks):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = browser.post(
+            "/updates/signup/", {"email": "cached@example.org", "consent": "on"}
+        )
+    assert response.status_code == 302
+    assert ConsentEvent.objects.filter(subscriber__email="cached@example.org").exists()
 
 
 def test_signup_from_the_page_records_it_as_the_source(
@@ -71,3 +95,29 @@ def test_deploy_checks_want_https_links_and_a_background_worker(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     ids = {message.id for message in run_checks(include_deployment_checks=True)}
     assert not {"updates.W001", "updates.W002"} & ids
+
+
+def test_seed_demo_builds_the_updates_list_once(uk_areas):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from cms.updates.models import ConsentEvent, Delivery, Mailing, Subscriber
+
+    def counts():
+        return tuple(
+            model.objects.count()
+            for model in (SignupPage, Subscriber, ConsentEvent, Mailing, Delivery)
+        )
+
+    call_command("seed_demo", stdout=StringIO())
+    first = counts()
+    assert first[0] == 1 and first[1] >= 5 and first[3] == 2
+    # Every demo subscriber has the evidence a real one would.
+    for subscriber in Subscriber.objects.all():
+        assert subscriber.consent_events.filter(action="requested").exists()
+    assert Subscriber.objects.exclude(constituency=None).exists()
+    page = SignupPage.objects.get()
+    assert page.live and page.get_parent().specific.__class__.__name__ == "HomePage"
+    call_command("seed_demo", stdout=StringIO())
+    assert counts() == first

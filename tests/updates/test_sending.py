@@ -340,3 +340,86 @@ def test_send_mailing_command_finishes_a_queued_mailing(smtp_server):
     call_command("send_mailing", mailing.pk, stdout=out)
     assert "Nothing to do" in out.getvalue()
     assert len(smtp_server.messages) == 4
+
+
+def test_a_second_sender_leaves_the_mailing_to_the_first(smtp_server):
+    from django.db import connection
+
+    from cms.updates.sending import LOCK_NAMESPACE
+
+    if connection.vendor != "postgresql":
+        pytest.skip("one-sender locking uses PostgreSQL advisory locks")
+    import psycopg
+
+    bulk_subscribers(3)
+    mailing = MailingFactory()
+    services.mailing_queue(mailing=mailing, actor=None)
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    with psycopg.connect(**params, autocommit=True) as other_worker:
+        other_worker.execute(
+            "SELECT pg_advisory_lock(%s, %s)", [LOCK_NAMESPACE, mailing.pk]
+        )
+        report = mailing_deliver(mailing_id=mailing.pk)
+        other_worker.execute(
+            "SELECT pg_advisory_unlock(%s, %s)", [LOCK_NAMESPACE, mailing.pk]
+        )
+    assert not report.started
+    assert smtp_server.messages == []
+    assert mailing_deliver(mailing_id=mailing.pk).sent == 3  # once the other is gone
+
+
+def test_production_wiring_database_queue_and_db_worker(
+    smtp_server, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+    from django_tasks_db.management.commands import db_worker
+
+    # A real worker drops stale connections between tasks; here that connection
+    # holds the test's transaction, so it stays.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_db.DatabaseBackend",
+            "QUEUES": ["default", "updates"],
+        }
+    }
+    bulk_subscribers(5)
+    mailing = queue(MailingFactory(), capture=django_capture_on_commit_callbacks)
+    assert mailing.status == MailingStatus.QUEUED
+    assert smtp_server.messages == []  # nothing is sent inside the admin's request
+    call_command(
+        "db_worker", "--batch", "--queue-name", "*", "--no-startup-delay",
+        "--no-reload", verbosity=0,
+    )  # fmt: skip
+    assert len(smtp_server.messages) == 5
+    mailing.refresh_from_db()
+    assert mailing.status == MailingStatus.SENT
+
+
+def test_with_a_deferring_backend_failures_wait_for_a_later_run(
+    smtp_server, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django_tasks.backends.immediate import ImmediateBackend
+
+    # The immediate backend, told it can defer, runs the later run at once: the
+    # first run leaves the failure for it instead of retrying in place.
+    monkeypatch.setattr(ImmediateBackend, "supports_defer", True)
+    bulk_subscribers(2)
+    smtp_server.refuse["bulk0@example.org"] = "451 4.3.0 Try again later"
+    original = smtp_server.handle_RCPT
+
+    async def refuse_once(server, session, envelope, address, rcpt_options):
+        response = await original(server, session, envelope, address, rcpt_options)
+        smtp_server.refuse.pop(address, None)
+        return response
+
+    smtp_server.handle_RCPT = refuse_once
+    mailing = queue(MailingFactory(), capture=django_capture_on_commit_callbacks)
+    delivery = Delivery.objects.get(
+        mailing=mailing, subscriber__email="bulk0@example.org"
+    )
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.SENT, 2)
+    assert mailing.status == MailingStatus.SENT
