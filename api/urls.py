@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
 
-from . import viewsets
+from . import me, viewsets
 from .stances import StanceViewSet
 from .throttles import ApiRateThrottle
 
@@ -40,6 +40,7 @@ urlpatterns = [
         SpectacularSwaggerSplitView.as_view(url_name="api:schema", **OPEN),
         name="docs",
     ),
+    path("me/", me.MeView.as_view(), name="me"),
     *router.urls,
     re_path(r"^.*$", viewsets.UnknownAddress.as_view(), name="unknown"),
 ]
