@@ -130,6 +130,10 @@ def prepare() -> dict:
     # before the slate exists, on the first preparation only.
     if not Person.objects.filter(slug__startswith=SLUG_PREFIX).exists():
         call_command("seed_demo", verbosity=0)
+    else:
+        from cms.demo import seed_site
+
+        seed_site()  # pages added to the demo since the first preparation
     created = build_people()
     targets = {"trivial view (baseline)": {"path": "/bench/trivial/"}}
     targets["home page"] = {"path": "/"}
