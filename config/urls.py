@@ -19,6 +19,7 @@ urlpatterns = [
     path("network/", include("network.members.urls")),
     path("where-they-stand/", include("network.public.urls")),
     path("documents/", include(wagtaildocs_urls)),
+    path("api/v1/", include("api.urls")),
     path("updates/", include("cms.updates.urls")),
 ]
 

@@ -160,3 +160,54 @@ def visible_notes(queryset: QuerySet, user) -> QuerySet:
 
 def may_see_note(note, user) -> bool:
     return visible_notes(type(note).objects.filter(pk=note.pk), user).exists()
+
+
+# ------------------------------------------------------------------ API callers
+# A partner key's organisation has a scope; each scope reads as one audience.
+SCOPE_AUDIENCES: dict[str, Audience] = {
+    "public": Audience.PUBLIC,
+    "network": Audience.NETWORK,
+}
+
+
+def audience_for_scope(scope: str) -> Audience:
+    """The audience of a partner key with this scope; unknown scopes get the least."""
+    return SCOPE_AUDIENCES.get(scope, Audience.PUBLIC)
+
+
+def audience_for_request(request) -> Audience:
+    """The audience of an API request: its partner key's scope when it came with one,
+    else the signed-in user (members and coordinators use their session)."""
+    key = getattr(request, "auth", None)
+    scope = getattr(key, "scope", None)
+    if scope is not None:
+        return audience_for_scope(scope)
+    return audience_for_user(getattr(request, "user", None))
+
+
+# Person fields that only some audiences see. Everything else a serializer offers
+# is visible to every audience that may see the person at all.
+RESTRICTED_PERSON_FIELDS: dict[str, Audience] = {
+    # Why someone left their party is their own account of a political opinion;
+    # the public gets their public statement link instead.
+    "reason_for_leaving": Audience.NETWORK,
+    # Consent records are for the people who keep the directory.
+    "public_profile": Audience.COORDINATORS,
+    "public_profile_agreed_at": Audience.COORDINATORS,
+}
+
+
+def may_see_field(field: str, audience: Audience) -> bool:
+    return audience >= RESTRICTED_PERSON_FIELDS.get(field, Audience.PUBLIC)
+
+
+def visible_tombstones(queryset: QuerySet, audience: Audience) -> QuerySet:
+    """Narrow a PersonTombstone queryset to removals this audience should hear of.
+
+    The public hears of people who were public and were deleted, or who withdrew
+    their public profile; network audiences hear only of deletions (a withdrawn
+    profile stays in their view). Nobody hears of a person they could never see.
+    """
+    if audience >= Audience.NETWORK:
+        return queryset.filter(reason="deleted")
+    return queryset.filter(was_public=True)

@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     # Libraries
     "rest_framework",
     "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "rest_framework_api_key",  # its AbstractAPIKey; api.PartnerKey is the model used
     "csp",
     "django_tasks",
     "django_tasks_db",
@@ -212,6 +215,39 @@ WAGTAILEMBEDS_FINDERS = []
 REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+
+# ------------------------------------------------------------------ partner API
+# Request rates (DRF notation: N/second, minute, hour or day). Each partner
+# organisation sets its own keys' rate in the admin.
+API_THROTTLE_ANON = env("API_THROTTLE_ANON", default="60/minute")
+API_THROTTLE_USER = env("API_THROTTLE_USER", default="600/minute")
+# The change feed holds back rows changed in the last few seconds, whose
+# transactions may not have committed, so a partner syncing never skips one.
+API_SYNC_SETTLE_SECONDS = env.int("API_SYNC_SETTLE_SECONDS", default=2)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "No Ceasefire No Vote partner API",
+    "DESCRIPTION": (
+        "Independent councillors, candidates and campaigners of the No Ceasefire "
+        "No Vote network, the UK areas they serve, and the elections they stand "
+        "in. Send your key as `Authorization: Api-Key <key>`; without one you "
+        "get public data at a low rate. See docs/api.md in the project."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "PREPROCESSING_HOOKS": ["api.schema.only_partner_api"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.document_errors",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "AreaTypeEnum": "network.models.areas.AreaType",
+    },
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # ------------------------------------------------------------------ logging

@@ -72,7 +72,11 @@ def test_the_three_roles_are_created_with_their_permissions():
         "add_invitation",
         "change_joinrequest",
         "view_profilechange",
+        "add_coordinationnote",
+        "add_partnerkey",
+        "change_partnerorganisation",
     } <= coordinator
+    assert {"add_mailing", "send_mailing"} <= editor
     assert member == {"edit_own_profile", "view_network_directory"}
     from wagtail.models import GroupPagePermission
 

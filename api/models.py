@@ -1,0 +1,131 @@
+"""Partner organisations, their hashed API keys, and the record of removed people.
+
+A partner key is shown once, when it is made; the database keeps only a SHA-512
+hash of it (djangorestframework-api-key). The organisation, not the key, carries the
+scope and the request rate, so rotating a key changes neither.
+
+``PersonTombstone`` lets partners that sync with ``?modified_since=`` learn that a
+person left their view of the directory (deleted, or no longer public).
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from rest_framework_api_key.models import AbstractAPIKey, APIKeyManager
+
+RATE_RE = re.compile(r"^(?P<count>[1-9]\d*)/(?P<period>second|minute|hour|day)$")
+
+
+def validate_rate(value: str) -> None:
+    if not RATE_RE.match(value or ""):
+        raise ValidationError(
+            "Write a number of requests per second, minute, hour or day, "
+            "e.g. 1000/hour."
+        )
+
+
+class PartnerScope(models.TextChoices):
+    """What a partner's keys may read. network/visibility.py maps each to an
+    audience."""
+
+    PUBLIC = "public", "Public: public profiles and public contacts"
+    NETWORK = "network", "Network: everyone, with network contacts"
+
+
+class PartnerOrganisation(models.Model):
+    name = models.CharField(max_length=255, unique=True)
+    contact_name = models.CharField(max_length=255, blank=True)
+    contact_email = models.EmailField(
+        help_text="Who we write to about their keys and any change to the API."
+    )
+    scope = models.CharField(
+        max_length=10,
+        choices=PartnerScope.choices,
+        default=PartnerScope.PUBLIC,
+        help_text="What every key of this organisation may read.",
+    )
+    rate_limit = models.CharField(
+        max_length=20,
+        default="1000/hour",
+        validators=[validate_rate],
+        help_text="Requests each of its keys may make, e.g. 1000/hour or 60/minute.",
+    )
+    notes = models.TextField(blank=True, max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "partner organisation"
+
+    def __str__(self):
+        return self.name
+
+
+class PartnerKeyManager(APIKeyManager):
+    def get_usable_keys(self):
+        return super().get_usable_keys().select_related("organisation")
+
+
+class PartnerKey(AbstractAPIKey):
+    """One API key of a partner organisation. Only its hash is stored."""
+
+    organisation = models.ForeignKey(
+        PartnerOrganisation, on_delete=models.CASCADE, related_name="keys"
+    )
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = PartnerKeyManager()
+
+    class Meta(AbstractAPIKey.Meta):
+        verbose_name = "partner key"
+        verbose_name_plural = "partner keys"
+
+    def __str__(self):
+        return f"{self.organisation}: {self.name} ({self.prefix}...)"
+
+    @property
+    def scope(self) -> str:
+        return self.organisation.scope
+
+    @property
+    def is_usable(self) -> bool:
+        return not self.revoked and not self.has_expired
+
+    @property
+    def status(self) -> str:
+        if self.revoked:
+            return "revoked"
+        if self.has_expired:
+            return "expired"
+        return "active"
+
+
+class PersonTombstone(models.Model):
+    """A person who left some callers' view of the directory.
+
+    ``deleted``: the person is gone for everyone. ``withdrawn``: they withdrew
+    their public profile, so only callers limited to public profiles lose them
+    (network callers still see them, now with a newer modification time).
+    """
+
+    class Reason(models.TextChoices):
+        DELETED = "deleted", "Deleted"
+        WITHDRAWN = "withdrawn", "Public profile withdrawn"
+
+    person_id = models.BigIntegerField(db_index=True)
+    slug = models.SlugField(max_length=255)
+    reason = models.CharField(max_length=10, choices=Reason.choices)
+    was_public = models.BooleanField(
+        help_text="Whether the person had a public profile when they were removed."
+    )
+    removed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["removed_at", "id"]
+        indexes = [models.Index(fields=["removed_at", "id"])]
+
+    def __str__(self):
+        return f"{self.slug} {self.reason} at {self.removed_at:%Y-%m-%d %H:%M}"

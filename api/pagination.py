@@ -1,0 +1,210 @@
+"""Pages of results, and the change feed partners use to stay in sync.
+
+Ordinary lists are numbered pages: 50 rows by default, up to 500 with
+``page_size``. The people list turns into a change feed when asked for changes
+(``modified_since`` or ``cursor``): rows come oldest change first, ordered by
+(time of change, kind, id), and each page carries a ``cursor`` just past its last
+row. A person changed while a partner pages gets a newer change time, so they
+reappear further on rather than being skipped; removed people arrive as tombstones
+in the same order.
+"""
+
+import base64
+import binascii
+from collections import OrderedDict
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+MAX_PAGE_SIZE = 500
+
+PERSON, TOMBSTONE = 0, 1
+
+
+def page_size_from(request, default: int) -> int:
+    raw = request.query_params.get("page_size")
+    if raw is None:
+        return default
+    try:
+        size = int(raw)
+    except ValueError:
+        size = 0
+    if not 1 <= size <= MAX_PAGE_SIZE:
+        raise ValidationError(
+            {"page_size": f"A whole number from 1 to {MAX_PAGE_SIZE}."}
+        )
+    return size
+
+
+class PagePagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+
+    def get_page_size(self, request):
+        return page_size_from(request, self.page_size)
+
+    def get_schema_operation_parameters(self, view):
+        params = super().get_schema_operation_parameters(view)
+        for param in params:
+            if param["name"] == "page":
+                param["schema"]["minimum"] = 1
+            if param["name"] == "page_size":
+                param["schema"].update(
+                    {"minimum": 1, "maximum": MAX_PAGE_SIZE, "default": self.page_size}
+                )
+                param["description"] = f"Rows per page, 1 to {MAX_PAGE_SIZE}."
+        return params
+
+
+# ------------------------------------------------------------------ change feed
+
+
+def encode_cursor(when: datetime, kind: int, pk: int) -> str:
+    raw = f"{when.isoformat()}|{kind}|{pk}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(token: str) -> tuple[datetime, int, int]:
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+        when, kind, pk = raw.split("|")
+        when = datetime.fromisoformat(when)
+        if timezone.is_naive(when):
+            raise ValueError
+        return when.astimezone(UTC), int(kind), int(pk)
+    except (ValueError, OverflowError, binascii.Error, UnicodeDecodeError):
+        raise ValidationError(
+            {
+                "cursor": "Not a cursor this API gave out. Use the `cursor` or "
+                "`next` of a previous answer."
+            }
+        ) from None
+
+
+def after(position: tuple[datetime, int, int], kind: int, ts_field: str) -> Q:
+    """Rows of ``kind`` whose (time, kind, id) sorts after ``position``."""
+    when, at_kind, pk = position
+    later = Q(**{f"{ts_field}__gt": when})
+    if kind > at_kind:
+        return later | Q(**{ts_field: when})
+    if kind == at_kind:
+        return later | Q(**{ts_field: when, "pk__gt": pk})
+    return later
+
+
+class ChangeFeed:
+    """One page of the change feed: changed people and tombstones, merged."""
+
+    def __init__(self, request, since: datetime | None, default_size: int):
+        token = request.query_params.get("cursor")
+        if token:
+            self.position = decode_cursor(token)
+        else:
+            # Strictly after `since`: a tombstone kind sorts last at equal times.
+            self.position = (since, TOMBSTONE + 1, 0)
+        self.size = page_size_from(request, default_size)
+        self.request = request
+        settle = timedelta(seconds=settings.API_SYNC_SETTLE_SECONDS)
+        # Rows stamped in the last moments may belong to transactions that have
+        # not committed yet; leaving them for the next call means none is missed.
+        self.until = timezone.now() - settle
+
+    def page(self, people, tombstones):
+        people = list(
+            people.filter(after(self.position, PERSON, "updated_at"))
+            .filter(updated_at__lte=self.until)
+            .order_by("updated_at", "pk")[: self.size + 1]
+        )
+        tombstones = list(
+            tombstones.filter(after(self.position, TOMBSTONE, "removed_at"))
+            .filter(removed_at__lte=self.until)
+            .order_by("removed_at", "pk")[: self.size + 1]
+        )
+        events = sorted(
+            [((p.updated_at, PERSON, p.pk), p) for p in people]
+            + [((t.removed_at, TOMBSTONE, t.pk), t) for t in tombstones],
+            key=lambda event: event[0],
+        )
+        self.has_more = len(events) > self.size
+        events = events[: self.size]
+        if events:
+            self.position = events[-1][0]
+        self.people = [obj for key, obj in events if key[1] == PERSON]
+        self.tombstones = [obj for key, obj in events if key[1] == TOMBSTONE]
+        return self.people, self.tombstones
+
+    @property
+    def cursor(self) -> str:
+        return encode_cursor(*self.position)
+
+    def next_link(self) -> str | None:
+        if not self.has_more:
+            return None
+        url = self.request.build_absolute_uri()
+        url = remove_query_param(url, "modified_since")
+        return replace_query_param(url, "cursor", self.cursor)
+
+    def response(self, results, deleted) -> Response:
+        return Response(
+            OrderedDict(
+                [
+                    ("next", self.next_link()),
+                    ("cursor", self.cursor),
+                    ("results", results),
+                    ("deleted", deleted),
+                ]
+            )
+        )
+
+
+class PeoplePagination(PagePagination):
+    """Numbered pages, or the change feed (see the module docstring)."""
+
+    def get_paginated_response_schema(self, schema):
+        base = super().get_paginated_response_schema(schema)
+        base["required"] = ["results"]
+        base["properties"]["count"]["description"] = "Absent in the change feed."
+        base["properties"]["cursor"] = {
+            "type": "string",
+            "description": (
+                "Change feed only: where this page ends. Send it as `cursor` later "
+                "to get the changes since."
+            ),
+        }
+        base["properties"]["deleted"] = {
+            "type": "array",
+            "description": (
+                "Change feed only: people removed from your view (deleted, or no "
+                "longer public) in this page's span."
+            ),
+            "items": {
+                "type": "object",
+                "properties": {
+                    "slug": {"type": "string"},
+                    "removed": {"type": "string", "format": "date-time"},
+                },
+                "required": ["slug", "removed"],
+            },
+        }
+        return base
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            *super().get_schema_operation_parameters(view),
+            {
+                "name": "cursor",
+                "required": False,
+                "in": "query",
+                "description": (
+                    "Continue the change feed from a previous answer's `cursor`."
+                ),
+                "schema": {"type": "string"},
+            },
+        ]

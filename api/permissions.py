@@ -1,0 +1,50 @@
+"""What a caller may do. Reading is open to every caller that authenticated (or
+came anonymously): network/visibility.py then narrows what they see. Writing is
+for signed-in users with a high enough audience, never for partner keys unless an
+endpoint says otherwise.
+
+Endpoints that write combine ``ReadOrWrite`` with their own ``write_audience``;
+endpoints for members only use ``IsNetworkMember``.
+"""
+
+from rest_framework import permissions
+
+from network.visibility import Audience, audience_for_request
+
+from .authentication import is_partner
+
+
+def caller_may_write(request, view) -> bool:
+    """Signed-in users whose audience reaches the view's ``write_audience``
+    (coordinators unless the view says otherwise). Partner keys may not write."""
+    if is_partner(request) or not request.user.is_authenticated:
+        return False
+    needed = getattr(view, "write_audience", Audience.COORDINATORS)
+    return audience_for_request(request) >= needed
+
+
+class ReadOrWrite(permissions.BasePermission):
+    """Reads for everyone; a method the endpoint doesn't offer falls through to
+    405 Method Not Allowed; other writes need ``caller_may_write``."""
+
+    message = "Only coordinators signed in to the site may change this."
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        if getattr(view, request.method.lower(), None) is None:
+            return True  # the view answers 405
+        return caller_may_write(request, view)
+
+
+class IsNetworkMember(permissions.BasePermission):
+    """A signed-in member or coordinator (by session, not by partner key)."""
+
+    message = "Sign in as a network member to use this."
+
+    def has_permission(self, request, view):
+        return (
+            not is_partner(request)
+            and request.user.is_authenticated
+            and audience_for_request(request) >= Audience.NETWORK
+        )

@@ -1,0 +1,61 @@
+"""CSV answers: ``?format=csv`` or ``Accept: text/csv``.
+
+A list is streamed row by row (see ``ApiViewSet.stream_csv``) so a full export
+never holds every person in memory. Each viewset names its columns; the cells come
+from the same serialized rows the JSON answer carries, so a caller gets exactly
+the rows and values they may see.
+"""
+
+import csv
+import io
+import re
+
+from rest_framework.renderers import BaseRenderer
+
+
+class Echo:
+    """A file-like object whose write() hands back the line, for streaming."""
+
+    def write(self, value):
+        return value
+
+
+NUMBER = re.compile(r"^[+-]?[\d .()]+$")
+
+
+def safe_cell(value) -> str:
+    """A cell a spreadsheet will show as text, never run as a formula (a bio that
+    starts with '=' must not execute when a partner opens the file)."""
+    if value is None:
+        return ""
+    text = str(value)
+    if text[:1] in ("=", "@", "\t", "\r") or (
+        text[:1] in ("+", "-") and not NUMBER.match(text)
+    ):
+        return "'" + text
+    return text
+
+
+def csv_lines(columns, rows):
+    """Yield the header and one CSV line per serialized row."""
+    writer = csv.writer(Echo())
+    yield writer.writerow([name for name, _ in columns])
+    for row in rows:
+        yield writer.writerow([safe_cell(cell(row)) for _, cell in columns])
+
+
+class CSVRenderer(BaseRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        view = (renderer_context or {}).get("view")
+        columns = getattr(view, "csv_columns", None)
+        if data is None or columns is None:
+            return b""
+        rows = data if isinstance(data, list) else [data]
+        out = io.StringIO()
+        for line in csv_lines(columns, rows):
+            out.write(line)
+        return out.getvalue().encode(self.charset)

@@ -1,0 +1,43 @@
+"""Keep the change feed complete: note every person who leaves a caller's view.
+
+Partners sync with ``?modified_since=``; a deleted row leaves nothing to find, so
+a tombstone records it. People are deleted and edited from several places (the
+admin, commands, members' own profile pages), and a change feed that misses one of
+them silently corrupts every partner's copy, which is why this hooks the model
+signals rather than each of those places.
+"""
+
+from django.db.models.signals import post_delete, pre_save
+from django.dispatch import receiver
+
+from network.models import Person
+
+from .models import PersonTombstone
+
+
+@receiver(pre_save, sender=Person, dispatch_uid="api_person_withdrawn")
+def note_withdrawn_profile(sender, instance, raw=False, **kwargs):
+    if raw or instance.pk is None or instance.public_profile:
+        return
+    was_public = (
+        Person.objects.filter(pk=instance.pk, public_profile=True)
+        .values_list("slug", flat=True)
+        .first()
+    )
+    if was_public is not None:
+        PersonTombstone.objects.create(
+            person_id=instance.pk,
+            slug=was_public,
+            reason=PersonTombstone.Reason.WITHDRAWN,
+            was_public=True,
+        )
+
+
+@receiver(post_delete, sender=Person, dispatch_uid="api_person_deleted")
+def note_deleted_person(sender, instance, **kwargs):
+    PersonTombstone.objects.create(
+        person_id=instance.pk,
+        slug=instance.slug,
+        reason=PersonTombstone.Reason.DELETED,
+        was_public=instance.public_profile,
+    )

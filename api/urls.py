@@ -1,0 +1,44 @@
+"""The partner API at /api/v1/. Add an endpoint with one ``router.register`` line."""
+
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.permissions import AllowAny
+from rest_framework.routers import SimpleRouter
+
+from . import me, viewsets
+from .throttles import ApiRateThrottle
+
+app_name = "api"
+
+router = SimpleRouter(trailing_slash=True)
+router.register("people", viewsets.PersonViewSet, basename="person")
+router.register(
+    r"areas/(?P<area_gss>[^/.]+)/people",
+    viewsets.AreaPeopleViewSet,
+    basename="area-people",
+)
+router.register("areas", viewsets.AreaViewSet, basename="area")
+router.register("roles", viewsets.RoleViewSet, basename="role")
+router.register("elections", viewsets.ElectionViewSet, basename="election")
+router.register("parties", viewsets.PartyViewSet, basename="party")
+router.register("groups", viewsets.GroupViewSet, basename="group")
+
+# The schema and its documentation page are public on purpose, and throttled
+# like everything else.
+OPEN = {
+    "authentication_classes": [],
+    "permission_classes": [AllowAny],
+    "throttle_classes": [ApiRateThrottle],
+}
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(**OPEN), name="schema"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api:schema", **OPEN),
+        name="docs",
+    ),
+    path("me/", me.MeView.as_view(), name="me"),
+    *router.urls,
+    re_path(r"^.*$", viewsets.UnknownAddress.as_view(), name="unknown"),
+]

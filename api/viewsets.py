@@ -1,0 +1,421 @@
+"""The partner API's endpoints. Each viewset's docstring is what partners read in
+/api/v1/docs/.
+
+Every endpoint inherits its authentication, permissions, throttling, filtering,
+CSV export and conditional GET from ``ApiViewSet``; none relies on DRF's global
+defaults, which stay permissive for Wagtail's own API views.
+"""
+
+import hashlib
+from datetime import UTC
+from functools import cached_property
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpResponseNotModified, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.cache import patch_vary_headers
+from django.utils.http import http_date, parse_etags
+from django_filters.fields import IsoDateTimeField
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from network.models import Area
+from network.visibility import Audience, audience_for_request
+
+from . import selectors
+from .authentication import PartnerKeyAuthentication, SessionAuthentication
+from .filters import (
+    AreaFilter,
+    AreaPeopleFilter,
+    ElectionFilter,
+    GroupFilter,
+    PersonFilter,
+    RoleFilter,
+    StrictFilterBackend,
+)
+from .pagination import ChangeFeed, PagePagination, PeoplePagination
+from .permissions import ReadOrWrite
+from .renderers import CSVRenderer, csv_lines
+from .serializers import (
+    AreaSerializer,
+    ElectionSerializer,
+    GroupSerializer,
+    PartySerializer,
+    PersonSerializer,
+    PersonTombstoneSerializer,
+    RoleSerializer,
+)
+from .throttles import ApiRateThrottle
+
+
+def _join(items):
+    return "; ".join(str(item) for item in items if item)
+
+
+class ApiViewSet(viewsets.GenericViewSet):
+    """Shared behaviour of every partner API endpoint: a list, and with
+    ``DetailMixin`` a detail route."""
+
+    authentication_classes = [PartnerKeyAuthentication, SessionAuthentication]
+    permission_classes = [ReadOrWrite]
+    throttle_classes = [ApiRateThrottle]
+    renderer_classes = [JSONRenderer, CSVRenderer]
+    filter_backends = [StrictFilterBackend]
+    pagination_class = PagePagination
+    # (column name, function of a serialized row) for CSV answers.
+    csv_columns: list = []
+    csv_chunk_size = 1000
+    last_modified = None
+
+    @cached_property
+    def audience(self) -> Audience:
+        return audience_for_request(self.request)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["audience"] = self.audience
+        return context
+
+    def wants_csv(self) -> bool:
+        renderer = getattr(self.request, "accepted_renderer", None)
+        return getattr(renderer, "format", None) == "csv"
+
+    def note_modified(self, objects):
+        stamps = [getattr(obj, "updated_at", None) for obj in objects]
+        stamps = [stamp for stamp in stamps if stamp]
+        self.last_modified = max(stamps) if stamps else None
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        if self.wants_csv():
+            return self.stream_csv(queryset)
+        page = self.paginate_queryset(queryset)
+        self.note_modified(page)
+        serializer = self.get_serializer(page, many=True)
+        return self.get_paginated_response(serializer.data)
+
+    def stream_csv(self, queryset):
+        """Every matching row, fetched and written a chunk at a time."""
+        serializer = self.get_serializer()
+        rows = (
+            serializer.to_representation(obj)
+            for obj in queryset.iterator(chunk_size=self.csv_chunk_size)
+        )
+        response = StreamingHttpResponse(
+            csv_lines(self.csv_columns, rows), content_type="text/csv; charset=utf-8"
+        )
+        name = self.basename.replace("-", "_")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        patch_vary_headers(response, ("Accept", "Authorization", "Cookie"))
+        return response
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if not isinstance(response, Response):
+            return response
+        if self.wants_csv() and (
+            response.exception
+            or response.status_code != 200
+            or request.method not in ("GET", "HEAD")
+        ):
+            # Errors and OPTIONS answers are JSON, whatever format was asked for.
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = "application/json"
+        patch_vary_headers(response, ("Accept", "Authorization", "Cookie"))
+        if request.method not in ("GET", "HEAD") or response.status_code != 200:
+            return response
+        return self.conditional(request, response)
+
+    def conditional(self, request, response):
+        """ETag (a hash of the body this caller gets) and Last-Modified; a matching
+        If-None-Match gets 304 Not Modified."""
+        response.render()
+        digest = hashlib.sha256(response.content).hexdigest()[:32]
+        etag = f'"{digest}"'
+        response["ETag"] = etag
+        if self.last_modified:
+            response["Last-Modified"] = http_date(self.last_modified.timestamp())
+        wanted = request.headers.get("If-None-Match")
+        if wanted:
+            tags = parse_etags(wanted)
+            if "*" in tags or etag in tags or f"W/{etag}" in tags:
+                not_modified = HttpResponseNotModified()
+                for header in ("ETag", "Last-Modified", "Vary"):
+                    if header in response:
+                        not_modified[header] = response[header]
+                return not_modified
+        return response
+
+
+class DetailMixin:
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        self.note_modified([instance])
+        return Response(self.get_serializer(instance).data)
+
+
+# ------------------------------------------------------------------ people
+
+
+def _role_cell(role):
+    where = role["area"] or role["group"] or {}
+    code = f" [{where['gss_code']}]" if "gss_code" in where else ""
+    election = f" ({role['election']['election_id']})" if role["election"] else ""
+    label = f" - {role['affiliation']['name']}" if role["affiliation"] else ""
+    return f"{role['kind']}: {where.get('name', '')}{code}{election}{label}"
+
+
+def _contacts(*kinds):
+    def cell(row):
+        return _join(c["value"] for c in row["contacts"] if c["kind"] in kinds)
+
+    return cell
+
+
+PEOPLE_CSV_COLUMNS = [
+    ("slug", lambda r: r["slug"]),
+    ("name", lambda r: r["name"]),
+    ("pronouns", lambda r: r["pronouns"]),
+    ("status", lambda r: r["status"]),
+    ("roles", lambda r: _join(_role_cell(role) for role in r["roles"])),
+    (
+        "area_codes",
+        lambda r: _join(
+            role["area"]["gss_code"] for role in r["roles"] if role["area"]
+        ),
+    ),
+    (
+        "party_history",
+        lambda r: _join(
+            f"{spell['party']['name']} {spell['start_date'] or ''}"
+            f" to {spell['end_date'] or 'now'}"
+            for spell in r["party_history"]
+        ),
+    ),
+    ("groups", lambda r: _join(g["name"] for g in r["groups"])),
+    ("email", _contacts("email")),
+    ("phone", _contacts("phone")),
+    ("website", _contacts("website")),
+    (
+        "social",
+        _contacts("x", "facebook", "instagram", "bluesky", "mastodon", "tiktok"),
+    ),
+    ("address", _contacts("address")),
+    ("modified", lambda r: r["modified"]),
+    ("url", lambda r: r["url"]),
+]
+
+
+def parse_since(raw: str):
+    """``modified_since`` in UTC: databases reject some offsets a valid ISO 8601
+    time may carry, and the earliest dates cannot shift at all."""
+    try:
+        return IsoDateTimeField().clean(raw).astimezone(UTC)
+    except (OverflowError, DjangoValidationError):
+        raise ValidationError(
+            {"modified_since": "An ISO 8601 date and time, e.g. 2026-05-01T00:00Z."}
+        ) from None
+
+
+class PeopleListMixin:
+    """The people list, which doubles as the change feed."""
+
+    serializer_class = PersonSerializer
+    pagination_class = PeoplePagination
+    csv_columns = PEOPLE_CSV_COLUMNS
+
+    def get_queryset(self):
+        return selectors.person_list(audience=self.audience)
+
+    def list(self, request, *args, **kwargs):
+        params = request.query_params
+        if not params.get("modified_since") and not params.get("cursor"):
+            return super().list(request, *args, **kwargs)
+        if params.get("ordering"):
+            raise ValidationError(
+                {"ordering": "The change feed is always oldest change first."}
+            )
+        queryset = self.filter_queryset(self.get_queryset())
+        since = None
+        if params.get("modified_since"):
+            since = parse_since(params["modified_since"])
+        feed = ChangeFeed(request, since, self.paginator.page_size)
+        people, tombstones = feed.page(
+            queryset, selectors.tombstone_list(audience=self.audience)
+        )
+        self.note_modified(people)
+        context = self.get_serializer_context()
+        return feed.response(
+            PersonSerializer(people, many=True, context=context).data,
+            PersonTombstoneSerializer(tombstones, many=True).data,
+        )
+
+
+class PersonViewSet(PeopleListMixin, DetailMixin, ApiViewSet):
+    """Councillors, candidates, organisers and campaigners in the network.
+
+    Each person comes with their current roles (the area with its GSS code and
+    type, the election, the label they stand under), their party history, their
+    groups and the contact details your access allows: public keys and anonymous
+    callers see public contacts of people who agreed to a public profile; network
+    keys and members also see network contacts and everyone in the network.
+
+    **Keeping a copy in sync.** Ask once with `modified_since` set to a time
+    before your copy began, follow `next` to the end, then store the last
+    `cursor`. Later, ask with `cursor=<stored value>` to get only what changed
+    since: changed people in `results` (replace your copy of each) and removed
+    people in `deleted` (drop them). A person changed while you page comes again
+    later in the feed, so nothing is missed.
+
+    **CSV.** `?format=csv` (or `Accept: text/csv`) returns every matching person,
+    not a page, with one column per kind of contact.
+    """
+
+    lookup_field = "slug"
+    filterset_class = PersonFilter
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "area_gss",
+                str,
+                OpenApiParameter.PATH,
+                description="GSS code of the area, e.g. E06000008.",
+            )
+        ]
+    )
+)
+class AreaPeopleViewSet(PeopleListMixin, ApiViewSet):
+    """People with a current role in this area or anywhere inside it (a council's
+    wards, a region's councils and constituencies). `include=overlapping` adds the
+    candidates of Westminster constituencies that overlap a council. Takes the same
+    filters as `/people/`, and `?format=csv` too."""
+
+    filterset_class = AreaPeopleFilter
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.area = get_object_or_404(Area, gss_code=kwargs["area_gss"])
+
+
+# ------------------------------------------------------------------ roles
+
+
+class RoleViewSet(ApiViewSet):
+    """Seats, candidacies and organising roles, one row each, with the person who
+    holds it. Filter by `kind`, `area` (everything inside it), `election`,
+    `affiliation` and `current`; all conditions apply to the same role."""
+
+    serializer_class = RoleSerializer
+    filterset_class = RoleFilter
+    csv_columns = [
+        ("person_slug", lambda r: r["person"]["slug"]),
+        ("person_name", lambda r: r["person"]["name"]),
+        ("kind", lambda r: r["kind"]),
+        ("title", lambda r: r["title"]),
+        ("area_code", lambda r: (r["area"] or {}).get("gss_code", "")),
+        ("area_name", lambda r: (r["area"] or {}).get("name", "")),
+        ("election", lambda r: (r["election"] or {}).get("election_id", "")),
+        ("affiliation", lambda r: (r["affiliation"] or {}).get("name", "")),
+        ("group", lambda r: (r["group"] or {}).get("name", "")),
+        ("start_date", lambda r: r["start_date"]),
+        ("end_date", lambda r: r["end_date"]),
+        ("current", lambda r: r["current"]),
+    ]
+
+    def get_queryset(self):
+        return selectors.role_list(audience=self.audience)
+
+
+# ------------------------------------------------------------------ reference data
+
+
+class AreaViewSet(DetailMixin, ApiViewSet):
+    """Every UK nation, region, council, ward and Westminster constituency, by ONS
+    GSS code, with its parent, region and nation. `/areas/{gss_code}/people/`
+    lists the people serving in or standing for it."""
+
+    serializer_class = AreaSerializer
+    filterset_class = AreaFilter
+    lookup_field = "gss_code"
+    csv_columns = [
+        ("gss_code", lambda r: r["gss_code"]),
+        ("name", lambda r: r["name"]),
+        ("type", lambda r: r["type"]),
+        ("council_type", lambda r: r["council_type"]),
+        ("parent", lambda r: (r["parent"] or {}).get("gss_code", "")),
+        ("region", lambda r: (r["region"] or {}).get("gss_code", "")),
+        ("nation", lambda r: (r["nation"] or {}).get("gss_code", "")),
+    ]
+
+    def get_queryset(self):
+        return selectors.area_list()
+
+
+class ElectionViewSet(DetailMixin, ApiViewSet):
+    """Elections, by Democracy Club style id (e.g. `parl.2024-07-04`)."""
+
+    serializer_class = ElectionSerializer
+    filterset_class = ElectionFilter
+    lookup_field = "election_id"
+    lookup_value_regex = "[^/]+"  # ids have dots: parl.2024-07-04
+    csv_columns = [
+        (name, lambda r, name=name: r[name])
+        for name in ("election_id", "name", "date", "kind")
+    ]
+
+    def get_queryset(self):
+        return selectors.election_list()
+
+
+class PartyViewSet(DetailMixin, ApiViewSet):
+    """Parties and labels that roles are held under, by slug."""
+
+    serializer_class = PartySerializer
+    lookup_field = "slug"
+    csv_columns = [
+        (name, lambda r, name=name: r[name])
+        for name in ("slug", "name", "ec_id", "is_independent")
+    ]
+
+    def get_queryset(self):
+        return selectors.party_list()
+
+
+class GroupViewSet(DetailMixin, ApiViewSet):
+    """Local networks, councillor groups, campaigns and partner organisations.
+    `/people/?group=<slug>` lists the people in one."""
+
+    serializer_class = GroupSerializer
+    filterset_class = GroupFilter
+    lookup_field = "slug"
+    csv_columns = [
+        ("slug", lambda r: r["slug"]),
+        ("name", lambda r: r["name"]),
+        ("kind", lambda r: r["kind"]),
+        ("area_code", lambda r: (r["area"] or {}).get("gss_code", "")),
+        ("website", lambda r: r["website"]),
+    ]
+
+    def get_queryset(self):
+        return selectors.group_list()
+
+
+class UnknownAddress(APIView):
+    """Any other address under /api/v1/: a JSON 404, like the rest of the API."""
+
+    authentication_classes = ApiViewSet.authentication_classes
+    permission_classes = ApiViewSet.permission_classes
+    throttle_classes = ApiViewSet.throttle_classes
+    schema = None
+
+    def get(self, request, *args, **kwargs):
+        raise NotFound("No such address in this API. See /api/v1/docs/.")
+
+    post = put = patch = delete = options = get

@@ -1,0 +1,91 @@
+"""CSV export (streamed, same rows and values as JSON) and conditional GET."""
+
+import csv
+import io
+
+import pytest
+from django.http import StreamingHttpResponse
+
+from .conftest import BWD
+
+pytestmark = pytest.mark.django_db
+
+
+def read_csv(response):
+    assert isinstance(response, StreamingHttpResponse)
+    assert response["Content-Type"].startswith("text/csv")
+    text = b"".join(response.streaming_content).decode()
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+@pytest.mark.parametrize("caller", ["anonymous", "network_key", "coordinator"])
+def test_csv_has_the_rows_and_contacts_the_caller_may_see(directory, client_as, caller):
+    client = client_as(caller)
+    json_rows = client.get("/api/v1/people/?page_size=500").json()["results"]
+    rows = read_csv(client.get("/api/v1/people/?format=csv"))
+    assert [r["slug"] for r in rows] == [r["slug"] for r in json_rows]
+    for row, person in zip(rows, json_rows, strict=True):
+        emails = {c["value"] for c in person["contacts"] if c["kind"] == "email"}
+        assert set(row["email"].split("; ")) == emails
+    emails = " ".join(r["email"] for r in rows)
+    assert ("coordinators@" in emails) == (caller == "coordinator")
+    assert ("network@" in emails) == (caller != "anonymous")
+
+
+def test_csv_by_accept_header_and_filters(directory, client_as):
+    client = client_as("network_key")
+    response = client.get(f"/api/v1/people/?area={BWD}", HTTP_ACCEPT="text/csv")
+    assert [r["slug"] for r in read_csv(response)] == ["amira-test"]
+    areas = read_csv(client.get(f"/api/v1/areas/?parent={BWD}&format=csv"))
+    assert len(areas) > 5 and {a["parent"] for a in areas} == {BWD}
+
+
+def test_csv_export_is_not_paginated(directory, client_as):
+    rows = read_csv(client_as("anonymous").get("/api/v1/areas/?format=csv"))
+    assert len(rows) > 9000
+
+
+def test_csv_errors_are_json(directory, client_as):
+    response = client_as("anonymous").get("/api/v1/people/?format=csv&area=X")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert "area" in response.json()
+
+
+def test_csv_cells_never_run_as_formulas(directory, client_as):
+    directory["amira"].bio = "irrelevant"
+    directory["amira"].pronouns = '=HYPERLINK("http://example.org")'
+    directory["amira"].save()
+    rows = read_csv(client_as("anonymous").get("/api/v1/people/?format=csv"))
+    amira = next(r for r in rows if r["slug"] == "amira-test")
+    assert amira["pronouns"].startswith("'=")
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/people/", "/api/v1/people/amira-test/", "/api/v1/areas/"]
+)
+def test_etag_and_304(directory, client_as, path):
+    client = client_as("network_key")
+    first = client.get(path)
+    etag = first.headers["ETag"]
+    assert first.headers["Last-Modified"]
+    assert "Authorization" in first.headers["Vary"]
+    again = client.get(path, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again.headers["ETag"] == etag
+    assert client.get(path, HTTP_IF_NONE_MATCH='"other"').status_code == 200
+
+
+def test_etag_changes_with_the_data_and_with_the_caller(directory, client_as):
+    network = client_as("network_key")
+    etag = network.get("/api/v1/people/amira-test/").headers["ETag"]
+    public_etag = (
+        client_as("anonymous").get("/api/v1/people/amira-test/").headers["ETag"]
+    )
+    assert public_etag != etag
+    directory["amira"].bio = "Now with a bio."
+    directory["amira"].save()
+    response = network.get("/api/v1/people/amira-test/", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200
+    assert response.json()["bio"] == "Now with a bio."

@@ -1,0 +1,95 @@
+"""The OpenAPI document: valid, only the partner API, served with its own docs
+page, and honoured by every response (Schemathesis, in-process)."""
+
+import pytest
+import schemathesis
+from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.test import override_settings
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from config.wsgi import application
+
+pytestmark = pytest.mark.django_db
+
+
+def test_schema_is_valid_openapi_without_warnings(tmp_path):
+    # --validate checks against the OpenAPI 3 JSON schema; --fail-on-warn turns
+    # any unresolved type or missing description into a failure.
+    out = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
+    text = out.read_text()
+    assert "/api/v1/people/" in text and "/admin/" not in text
+
+
+def test_schema_and_docs_are_served_from_the_site(client):
+    schema = client.get("/api/v1/schema/?format=json")
+    assert schema.status_code == 200
+    body = schema.json()
+    assert body["openapi"].startswith("3.")
+    assert all(path.startswith("/api/v1/") for path in body["paths"])
+    assert "PartnerKey" in body["components"]["securitySchemes"]
+    people = body["paths"]["/api/v1/people/"]["get"]
+    area = next(p for p in people["parameters"] if p["name"] == "area")
+    assert "GSS code" in area["description"]
+    assert "Keeping a copy in sync" in people["description"]
+    docs = client.get("/api/v1/docs/")
+    assert docs.status_code == 200
+    html = docs.content.decode()
+    assert "swagger-ui" in html and "/static/drf_spectacular_sidecar/" in html
+    assert "https://" not in html.split("<body")[0]
+
+
+# Building the document needs no database, so it is read once, at collection.
+schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", application)
+
+
+@pytest.fixture
+def in_test_transaction():
+    """Calls through the WSGI application end with Django closing the database
+    connection, which would end the test's transaction; Django's own test client
+    prevents that the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+
+
+HYPOTHESIS = settings(
+    max_examples=6,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+)
+
+
+@schema.parametrize()
+@HYPOTHESIS
+@override_settings(API_THROTTLE_ANON="100000/minute")
+def test_every_operation_conforms_anonymously(case, directory, in_test_transaction):
+    case.call_and_validate(checks=CHECKS)
+
+
+@schema.parametrize()
+@HYPOTHESIS
+def test_every_operation_conforms_with_a_network_key(
+    case, directory, make_key, in_test_transaction
+):
+    key = make_key("network", rate="100000/hour")
+    case.call_and_validate(headers={"Authorization": f"Api-Key {key}"}, checks=CHECKS)
