@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: help install run test lint format check coverage security deploy-check static web worker bench bench-load bench-mail clean
+.PHONY: help install run test lint format check coverage security deploy-check static web worker bench bench-load bench-mail clean axe
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -37,6 +37,17 @@ run: install ## Migrate, load UK areas, seed the demo, print the admin login, se
 
 test: $(VENV)/.installed-test ## Run the tests (PostgreSQL if DATABASE_URL points at it, else SQLite)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# axe-core (the accessibility engine the browser tests run) from the npm registry,
+# into a git-ignored folder. Reinstalled only when the version below changes.
+AXE_VERSION ?= 4.14.1
+AXE_DIR := .axe
+$(AXE_DIR)/.installed-$(AXE_VERSION):
+	@command -v npm >/dev/null || { echo "npm is needed for 'make axe' (apt-get install -y npm)"; exit 1; }
+	npm install --silent --no-audit --no-fund --no-save --prefix $(AXE_DIR) axe-core@$(AXE_VERSION)
+	@touch $@
+
+axe: $(AXE_DIR)/.installed-$(AXE_VERSION) ## Install axe-core for the browser tests (needs npm)
 
 lint: $(VENV)/.installed-test ## ruff check and format check
 	$(BIN)/ruff check .
@@ -84,4 +95,4 @@ bench-mail: $(VENV)/.installed-test ## Benchmark sending one update to 50,000 su
 	$(BIN)/python bench/mail.py
 
 clean: ## Remove the virtualenv, the SQLite database and collected files
-	rm -rf $(VENV) db.sqlite3 staticfiles .test-media .pytest_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles .test-media .pytest_cache $(AXE_DIR)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", include("api.urls")),
     path("updates/", include("cms.updates.urls")),
+    path("", include("cms.urls")),
 ]
 
 if settings.DEBUG:

@@ -211,3 +211,8 @@ def visible_tombstones(queryset: QuerySet, audience: Audience) -> QuerySet:
     if audience >= Audience.NETWORK:
         return queryset.filter(reason="deleted")
     return queryset.filter(was_public=True)
+
+
+def may_see_person(person, audience: Audience) -> bool:
+    """Whether the audience may know about this one person (see visible_people)."""
+    return audience >= Audience.NETWORK or bool(person.public_profile)

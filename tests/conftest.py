@@ -124,3 +124,19 @@ def make_member(django_user_model):
         return user
 
     return make
+
+
+# ---- campaign site
+@pytest.fixture
+def site_pages(db):
+    """Home, statement index and statement, event index and one upcoming event
+    (two places), and a standard page. See tests.factories.build_site_pages."""
+    from tests.factories import build_site_pages
+
+    return build_site_pages()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run browser tests last: their live server empties the database after each
+    test, and the tests before them then keep the UK areas loaded once."""
+    items.sort(key=lambda item: "e2e" in item.keywords)

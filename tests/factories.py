@@ -110,3 +110,66 @@ class StanceEventFactory(factory.django.DjangoModelFactory):
     kind = "asked"
     occurred_on = date(2024, 6, 3)
     method = "email"
+
+
+# ---- campaign site pages
+def build_site_pages(**event_fields):
+    """A small campaign site: home, statements with one statement, events with one
+    upcoming event (extra fields override its defaults), and a standard page.
+    Returns a SimpleNamespace of the pages."""
+    import json
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from django.utils import timezone
+
+    from cms.demo import seed_home
+    from cms.models import (
+        EventIndexPage,
+        EventPage,
+        StandardPage,
+        StatementIndexPage,
+        StatementPage,
+    )
+
+    home = seed_home()
+
+    def add(parent, page):
+        parent.add_child(instance=page)
+        page.save_revision().publish()
+        return page
+
+    statements = add(home, StatementIndexPage(title="Statements", slug="statements"))
+    statement = add(
+        statements,
+        StatementPage(
+            title="Our first statement",
+            slug="our-first-statement",
+            summary="A statement for the tests.",
+            body=json.dumps(
+                [{"type": "paragraph", "value": "<p>We call for a lasting peace.</p>"}]
+            ),
+        ),
+    )
+    events = add(home, EventIndexPage(title="Events", slug="events"))
+    start = (timezone.now() + timedelta(days=30)).replace(second=0, microsecond=0)
+    fields = {
+        "title": "Test conference",
+        "slug": "test-conference",
+        "start": start,
+        "end": start + timedelta(hours=5),
+        "venue_name": "Test Hall",
+        "venue_address": "1 Example Street\nDemotown\nDT1 1AA",
+        "capacity": 2,
+        **event_fields,
+    }
+    event = add(events, EventPage(**fields))
+    standard = add(home, StandardPage(title="Privacy policy", slug="privacy"))
+    return SimpleNamespace(
+        home=home,
+        statements=statements,
+        statement=statement,
+        events=events,
+        event=event,
+        standard=standard,
+    )

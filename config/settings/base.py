@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.routable_page",
+    "wagtail.contrib.sitemaps",
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
@@ -101,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
+                "cms.context_processors.site",
             ],
         },
     },
@@ -208,6 +211,10 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "txt", "csv", "xlsx"]
 # Embeds would load third-party scripts and trackers; the site serves everything
 # itself, so editors link out instead.
 WAGTAILEMBEDS_FINDERS = []
+
+# ------------------------------------------------------------------ campaign site
+# How many event registrations one client address may send, e.g. "10/hour".
+CMS_REGISTRATION_RATE = env("CMS_REGISTRATION_RATE", default="10/hour")
 
 # ------------------------------------------------------------------ REST framework
 # Global defaults stay permissive because Wagtail's own API views inherit them;

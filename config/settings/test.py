@@ -21,6 +21,8 @@ API_SYNC_SETTLE_SECONDS = 0
 # Tests change content straight in the database and read it back at once; the page
 # cache's own tests switch it on.
 PUBLIC_PAGE_CACHE_SECONDS = 0
+# Every test client posts from the same address; the throttle test sets its own rate.
+CMS_REGISTRATION_RATE = "10000/hour"
 # Tasks run at once in the test process, whatever the developer's environment says.
 TASKS["default"]["BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"  # noqa: F405
 # Links in test emails need a fixed, https address.

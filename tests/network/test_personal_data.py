@@ -104,6 +104,38 @@ def _delivery(person, user):
     )
 
 
+def _campaign_site():
+    from cms.models import EventPage, StatementPage
+    from tests.factories import build_site_pages
+
+    if not EventPage.objects.exists():
+        build_site_pages()
+    return EventPage.objects.first(), StatementPage.objects.first()
+
+
+def _registration(person, user):
+    from cms.models import Registration
+
+    event, _ = _campaign_site()
+    return Registration.objects.create(
+        event=event, name=person.name, email=user.email.lower()
+    )
+
+
+def _signature(person, user):
+    from cms.models import StatementSignatory
+
+    _, statement = _campaign_site()
+    return StatementSignatory.objects.create(page=statement, person=person)
+
+
+def _hosting(person, user):
+    from cms.models import EventHost
+
+    event, _ = _campaign_site()
+    return EventHost.objects.create(page=event, person=person)
+
+
 # One way to make a record of each registered model for a given member. A model
 # registered without a sample here fails test_every_registered_model_has_a_sample.
 SAMPLES = {
@@ -126,6 +158,9 @@ SAMPLES = {
     "updates.Subscriber": _subscriber,
     "updates.ConsentEvent": _consent_event,
     "updates.Delivery": _delivery,
+    "cms.Registration": _registration,
+    "cms.StatementSignatory": _signature,
+    "cms.EventHost": _hosting,
 }
 
 

@@ -5,9 +5,9 @@ from django.core.cache import cache
 @pytest.fixture
 def home_page(db):
     """The campaign's home page as the site's root, as `seed_demo` makes it."""
-    from cms.demo import seed_site
+    from cms.demo import seed_home
 
-    return seed_site()
+    return seed_home()
 
 
 @pytest.fixture

@@ -1,0 +1,281 @@
+"""Conference sessions and meetings, and the registrations people make for them."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from cms.blocks import BodyBlock
+from cms.models.pages import SitePage
+
+
+class EventIndexPage(SitePage):
+    """Lists upcoming events first, then past ones."""
+
+    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.EventPage"]
+    max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        from cms import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["upcoming_events"] = selectors.event_list_upcoming(root=self)
+        context["past_events"] = selectors.event_list_past(root=self)[:20]
+        return context
+
+
+class RegistrationState(models.TextChoices):
+    """Whether an event's registration form is shown, and if not, why."""
+
+    OPEN = "open", "Registration is open"
+    NOT_TAKEN = "not_taken", "This event does not take registrations."
+    NOT_YET_OPEN = "not_yet_open", "Registration has not opened yet."
+    CLOSED = "closed", "Registration has closed."
+    PAST = "past", "This event has finished."
+
+
+class EventPage(RoutablePageMixin, SitePage):
+    """A conference session or meeting. Times are UK time (Europe/London)."""
+
+    start = models.DateTimeField(help_text="UK time.")
+    end = models.DateTimeField(help_text="UK time.")
+    summary = models.TextField(
+        max_length=500, blank=True, help_text="One or two sentences for listings."
+    )
+    venue_name = models.CharField(max_length=200)
+    venue_address = models.TextField(
+        max_length=500, help_text="Street address and postcode, one part a line."
+    )
+    map_url = models.URLField(
+        "link to a map",
+        blank=True,
+        help_text="For example the venue on OpenStreetMap.",
+    )
+    access_information = RichTextField(
+        blank=True,
+        features=["bold", "italic", "link", "ul"],
+        help_text="Step-free access, toilets, quiet room, hearing loop, travel.",
+    )
+    body = StreamField(BodyBlock(), blank=True)
+    takes_registrations = models.BooleanField(default=True)
+    capacity = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Places available. Left empty: no limit. Once full, people join "
+        "the waiting list.",
+    )
+    registration_opens = models.DateTimeField(
+        null=True, blank=True, help_text="Left empty: as soon as the page is published."
+    )
+    registration_closes = models.DateTimeField(
+        null=True, blank=True, help_text="Left empty: when the event starts."
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldRowPanel([FieldPanel("start"), FieldPanel("end")], heading="When"),
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [
+                FieldPanel("venue_name"),
+                FieldPanel("venue_address"),
+                FieldPanel("map_url"),
+                FieldPanel("access_information"),
+            ],
+            heading="Where",
+        ),
+        InlinePanel("hosts", heading="Hosts", help_text="From the directory."),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [
+                FieldPanel("takes_registrations"),
+                FieldPanel("capacity"),
+                FieldRowPanel(
+                    [
+                        FieldPanel("registration_opens"),
+                        FieldPanel("registration_closes"),
+                    ]
+                ),
+            ],
+            heading="Registration",
+        ),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("venue_name"),
+        index.SearchField("venue_address"),
+        index.SearchField("body"),
+        index.FilterField("start"),
+    ]
+    parent_page_types = ["cms.EventIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        indexes = [models.Index(fields=["start"])]
+
+    def clean(self):
+        super().clean()
+        if self.start and self.end and self.end <= self.start:
+            raise ValidationError({"end": "The event must end after it starts."})
+        if (
+            self.registration_opens
+            and self.registration_closes
+            and self.registration_closes <= self.registration_opens
+        ):
+            raise ValidationError(
+                {"registration_closes": "Registration must close after it opens."}
+            )
+
+    def registration_state(self, now=None) -> RegistrationState:
+        now = now or timezone.now()
+        if self.end <= now:
+            return RegistrationState.PAST
+        if not self.takes_registrations:
+            return RegistrationState.NOT_TAKEN
+        if self.registration_opens and now < self.registration_opens:
+            return RegistrationState.NOT_YET_OPEN
+        closes = self.registration_closes or self.start
+        if now >= closes:
+            return RegistrationState.CLOSED
+        return RegistrationState.OPEN
+
+    @property
+    def venue_address_line(self) -> str:
+        """The address on one line, parts separated by commas."""
+        return ", ".join(
+            line.strip() for line in self.venue_address.splitlines() if line.strip()
+        )
+
+    @property
+    def is_past(self) -> bool:
+        return self.end <= timezone.now()
+
+    @path("")
+    def index(self, request):
+        from cms.views import event_page_serve
+
+        return event_page_serve(request, self)
+
+    @path("thank-you/")
+    def thank_you(self, request):
+        from cms.views import event_thank_you
+
+        return event_thank_you(request, self)
+
+    @path("calendar/")
+    def ics(self, request):
+        from cms.views import event_ics
+
+        return event_ics(request, self)
+
+    def ics_url(self):
+        return self.url + self.reverse_subpage("ics")
+
+
+class EventHost(Orderable):
+    """A person or a group from the directory hosting an event."""
+
+    page = ParentalKey(EventPage, on_delete=models.CASCADE, related_name="hosts")
+    person = models.ForeignKey(
+        "network.Person",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    group = models.ForeignKey(
+        "network.Group",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+    panels = [FieldPanel("person"), FieldPanel("group")]
+
+    def clean(self):
+        from network.visibility import Audience, may_see_person
+
+        if bool(self.person_id) == bool(self.group_id):
+            raise ValidationError("Choose one person or one group.")
+        if self.person_id and not may_see_person(self.person, Audience.PUBLIC):
+            raise ValidationError(
+                {
+                    "person": (
+                        f"{self.person} has not agreed to a public profile, so the "
+                        "site cannot name them as a host."
+                    )
+                }
+            )
+
+    def __str__(self):
+        return str(self.person or self.group)
+
+
+class RegistrationStatus(models.TextChoices):
+    CONFIRMED = "confirmed", "Place confirmed"
+    WAITING = "waiting", "Waiting list"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Registration(models.Model):
+    """One person's registration for an event.
+
+    Says that someone plans to attend a political event and may describe their
+    access needs (health data): editors with the registration permissions see it,
+    nobody else. The consent fields record what the person agreed to, when, where
+    and with which wording."""
+
+    event = models.ForeignKey(
+        EventPage, on_delete=models.CASCADE, related_name="registrations"
+    )
+    name = models.CharField(max_length=200)
+    email = models.EmailField(help_text="Stored in lower case.")
+    organisation = models.CharField(max_length=200, blank=True)
+    area = models.ForeignKey(
+        "network.Area",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The council area the person gave, if any.",
+    )
+    access_needs = models.TextField(max_length=2000, blank=True)
+    status = models.CharField(
+        max_length=10,
+        choices=RegistrationStatus.choices,
+        default=RegistrationStatus.CONFIRMED,
+        db_index=True,
+    )
+    consent_to_contact = models.BooleanField(
+        "agreed to be contacted about the event", default=False
+    )
+    consent_recorded_at = models.DateTimeField(null=True, blank=True)
+    consent_source = models.CharField(max_length=100, blank=True)
+    consent_wording_version = models.CharField(max_length=40, blank=True)
+    attended = models.BooleanField(default=False)
+    attended_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                "event", Lower("email"), name="cms_registration_one_per_email"
+            )
+        ]
+        indexes = [models.Index(fields=["event", "status"])]
+
+    def __str__(self):
+        return f"{self.name} ({self.event.title})"

@@ -1,0 +1,231 @@
+"""Pages of the campaign site, edited in the Wagtail admin: the home page, statements
+and standard pages. Events live in ``events.py``."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from cms.blocks import BodyBlock, HomePageBlock
+
+
+class SitePage(Page):
+    """What every page of the site shares: an optional picture for social sharing.
+
+    Title, description and canonical address come from Wagtail's own fields (the
+    Promote tab); ``templates/includes/seo.html`` turns them into meta tags."""
+
+    share_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shown when the page is shared on social media (1200 x 630 is best).",
+    )
+
+    promote_panels = [*Page.promote_panels, FieldPanel("share_image")]
+    og_type = "website"  # OpenGraph type
+
+    class Meta:
+        abstract = True
+
+
+class HomePage(SitePage):
+    """The front page: the campaign's headline call and what to do next."""
+
+    headline = models.CharField(
+        max_length=255,
+        default="No ceasefire, no vote",
+        help_text="The campaign's call, shown large at the top.",
+    )
+    intro = RichTextField(
+        blank=True, features=["bold", "italic", "link"], help_text="A short paragraph."
+    )
+    call_to_action_text = models.CharField(max_length=80, blank=True)
+    call_to_action_link = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = StreamField(
+        HomePageBlock(),
+        blank=True,
+        help_text="Sections shown below the latest statements and upcoming events.",
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("headline"),
+        FieldPanel("intro"),
+        MultiFieldPanel(
+            [FieldPanel("call_to_action_text"), FieldPanel("call_to_action_link")],
+            heading="Call to action",
+        ),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("headline"),
+        index.SearchField("intro"),
+    ]
+
+    max_count = 1
+    parent_page_types = ["wagtailcore.Page"]
+
+    def get_context(self, request, *args, **kwargs):
+        from cms import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["latest_statements"] = selectors.statement_list(root=self)[:3]
+        context["upcoming_events"] = selectors.event_list_upcoming(root=self)[:3]
+        return context
+
+
+class StandardPage(SitePage):
+    """A plain page: the privacy policy, about the network, and the like."""
+
+    intro = models.TextField(blank=True, max_length=500)
+    body = StreamField(BodyBlock(), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("body"),
+    ]
+    parent_page_types = ["cms.HomePage", "cms.StandardPage"]
+    subpage_types = ["cms.StandardPage"]
+
+
+class StatementIndexPage(RoutablePageMixin, SitePage):
+    """Lists the campaign's statements, newest first, with an Atom feed."""
+
+    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.StatementPage"]
+    max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        from cms import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        tag = request.GET.get("tag", "").strip()[:100]
+        statements = selectors.statement_list(root=self)
+        if tag:
+            statements = statements.filter(tags__slug=tag)
+        context["statements"] = statements
+        context["tag"] = tag
+        return context
+
+    @path("")
+    def index(self, request):
+        return self.render(request)
+
+    @path("feed/")
+    def feed(self, request):
+        from cms.feeds import StatementFeed
+
+        return StatementFeed(self)(request)
+
+    def feed_url(self):
+        return self.url + self.reverse_subpage("feed")
+
+
+class StatementPageTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "cms.StatementPage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class StatementPage(SitePage):
+    """A statement of the campaign, with the people and groups who signed it."""
+
+    date = models.DateField("statement date", default=timezone.localdate)
+    summary = models.TextField(
+        max_length=500, blank=True, help_text="One or two sentences for listings."
+    )
+    body = StreamField(BodyBlock())
+    tags = ClusterTaggableManager(through=StatementPageTag, blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("date"),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        InlinePanel(
+            "signatories",
+            heading="Signatories",
+            help_text="People and groups from the directory who signed.",
+        ),
+        FieldPanel("tags"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("date"),
+    ]
+    parent_page_types = ["cms.StatementIndexPage"]
+    subpage_types = []
+    og_type = "article"
+
+    def get_context(self, request, *args, **kwargs):
+        from cms import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["signatories"] = selectors.public_signatories(page=self)
+        return context
+
+
+class StatementSignatory(Orderable):
+    """A person or a group from the directory who signed a statement."""
+
+    page = ParentalKey(
+        StatementPage, on_delete=models.CASCADE, related_name="signatories"
+    )
+    person = models.ForeignKey(
+        "network.Person",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    group = models.ForeignKey(
+        "network.Group",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+    panels = [FieldPanel("person"), FieldPanel("group")]
+
+    def clean(self):
+        from network.visibility import Audience, may_see_person
+
+        if bool(self.person_id) == bool(self.group_id):
+            raise ValidationError("Choose one person or one group.")
+        if self.person_id and not may_see_person(self.person, Audience.PUBLIC):
+            raise ValidationError(
+                {
+                    "person": (
+                        f"{self.person} has not agreed to a public profile, so the "
+                        "site cannot name them as a signatory."
+                    )
+                }
+            )
+
+    def __str__(self):
+        return str(self.person or self.group)

@@ -1,0 +1,115 @@
+"""Reads for the campaign site: listings, signatories, hosts, registration counts."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from wagtail.models import Page
+
+from cms.models import (
+    EventPage,
+    Registration,
+    RegistrationStatus,
+    StatementPage,
+)
+from network.visibility import Audience, may_see_person
+
+
+def statement_list(*, root: Page) -> QuerySet[StatementPage]:
+    """Live, public statements under ``root``, newest first."""
+    return (
+        StatementPage.objects.live()
+        .public()
+        .descendant_of(root)
+        .order_by("-date", "-first_published_at", "-pk")
+    )
+
+
+def event_list_upcoming(*, root: Page, now=None) -> QuerySet[EventPage]:
+    """Live events under ``root`` that have not ended, soonest first."""
+    now = now or timezone.now()
+    return (
+        EventPage.objects.live()
+        .public()
+        .descendant_of(root)
+        .filter(end__gt=now)
+        .order_by("start", "pk")
+    )
+
+
+def event_list_past(*, root: Page, now=None) -> QuerySet[EventPage]:
+    """Live events under ``root`` that have ended, latest first."""
+    now = now or timezone.now()
+    return (
+        EventPage.objects.live()
+        .public()
+        .descendant_of(root)
+        .filter(end__lte=now)
+        .order_by("-start", "-pk")
+    )
+
+
+def _public_entries(relation, audience: Audience) -> list:
+    """Signatories or hosts the audience may see: groups, and people who agreed to
+    a public profile (the visibility policy decides)."""
+    return [
+        entry
+        for entry in relation.select_related("person", "group")
+        .prefetch_related("person__roles__area", "person__roles__group")
+        .order_by("sort_order")
+        if entry.group_id or may_see_person(entry.person, audience)
+    ]
+
+
+def public_signatories(*, page: StatementPage) -> list:
+    return _public_entries(page.signatories.all(), Audience.PUBLIC)
+
+
+def public_hosts(*, page: EventPage) -> list:
+    return _public_entries(page.hosts.all(), Audience.PUBLIC)
+
+
+@dataclass(frozen=True)
+class RegistrationCounts:
+    confirmed: int
+    waiting: int
+    cancelled: int
+    attended: int
+    with_access_needs: int
+
+
+def registration_counts(*, event: EventPage) -> RegistrationCounts:
+    """One query: how many registrations of each kind an event has."""
+    counts = Registration.objects.filter(event=event).aggregate(
+        confirmed=Count("pk", filter=Q(status=RegistrationStatus.CONFIRMED)),
+        waiting=Count("pk", filter=Q(status=RegistrationStatus.WAITING)),
+        cancelled=Count("pk", filter=Q(status=RegistrationStatus.CANCELLED)),
+        attended=Count("pk", filter=Q(attended=True)),
+        with_access_needs=Count(
+            "pk",
+            filter=~Q(access_needs="") & ~Q(status=RegistrationStatus.CANCELLED),
+        ),
+    )
+    return RegistrationCounts(**counts)
+
+
+def event_is_full(*, event: EventPage) -> bool:
+    if event.capacity is None:
+        return False
+    taken = Registration.objects.filter(
+        event=event, status=RegistrationStatus.CONFIRMED
+    ).count()
+    return taken >= event.capacity
+
+
+def search_pages(*, query: str, site) -> "QuerySet[Page]":
+    """Live, public pages of ``site`` matching ``query`` (Wagtail search: PostgreSQL
+    full-text search on PostgreSQL, the database backend's fallback elsewhere)."""
+    return Page.objects.live().public().in_site(site).search(query)
+
+
+def specific_pages(pages) -> list[Page]:
+    """The specific page objects for a page of results, in order, in a few queries."""
+    ids = [page.pk for page in pages]
+    by_id = {page.pk: page for page in Page.objects.filter(pk__in=ids).specific()}
+    return [by_id[pk] for pk in ids if pk in by_id]

@@ -1,0 +1,168 @@
+"""Writes for the campaign site: registering for an event, marking attendance, and
+the confirmation email that goes with a registration."""
+
+import logging
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from wagtail.models import Page
+
+from cms import selectors
+from cms.calendar import calendar_for_event
+from cms.models import EventPage, Registration, RegistrationState, RegistrationStatus
+
+logger = logging.getLogger(__name__)
+
+CONSENT_SOURCE = "event registration form"
+# Change the version whenever the wording changes, so each record says what the
+# person actually agreed to.
+CONSENT_WORDING_VERSION = "event-contact-1"
+CONSENT_WORDING = (
+    "The organisers may email me about this event: changes, practical details "
+    "and a short follow-up afterwards."
+)
+
+
+class RegistrationOutcome(StrEnum):
+    CONFIRMED = "confirmed"
+    WAITING = "waiting"
+    ALREADY_REGISTERED = "already_registered"
+
+
+class RegistrationClosedError(Exception):
+    def __init__(self, state: RegistrationState):
+        super().__init__(state.label)
+        self.state = state
+
+
+@dataclass(frozen=True)
+class RegistrationResult:
+    registration: Registration
+    outcome: RegistrationOutcome
+    # What a new registration made at this moment would have got: the only thing
+    # the public page may show, so that it reveals nothing about earlier ones.
+    event_was_full: bool
+
+
+def registration_create(
+    *,
+    event: EventPage,
+    name: str,
+    email: str,
+    organisation: str = "",
+    area=None,
+    access_needs: str = "",
+    consent_to_contact: bool = False,
+    source: str = CONSENT_SOURCE,
+) -> RegistrationResult:
+    """Register someone for an event, or find their earlier registration.
+
+    A new registration gets a place while there are places, else joins the waiting
+    list. The same email address twice keeps the first registration unchanged.
+    Either way the address gets an email saying where it stands."""
+    state = event.registration_state()
+    if state != RegistrationState.OPEN:
+        raise RegistrationClosedError(state)
+    email = email.strip().lower()
+    now = timezone.now()
+    with transaction.atomic():
+        # Lock the event's row so two registrations cannot both take the last place.
+        list(Page.objects.select_for_update().filter(pk=event.pk).values_list("pk"))
+        full = selectors.event_is_full(event=event)
+        existing = Registration.objects.filter(event=event, email__iexact=email).first()
+        if existing is None:
+            registration = Registration(
+                event=event,
+                name=name,
+                email=email,
+                organisation=organisation,
+                area=area,
+                access_needs=access_needs,
+                status=RegistrationStatus.WAITING
+                if full
+                else RegistrationStatus.CONFIRMED,
+                consent_to_contact=consent_to_contact,
+                consent_recorded_at=now,
+                consent_source=source,
+                consent_wording_version=CONSENT_WORDING_VERSION,
+                created_at=now,
+            )
+            registration.full_clean(validate_constraints=False)
+            try:
+                with transaction.atomic():
+                    registration.save()
+            except IntegrityError:  # the same address, registered a moment ago
+                existing = Registration.objects.get(event=event, email__iexact=email)
+        if existing is not None:
+            registration = existing
+            outcome = RegistrationOutcome.ALREADY_REGISTERED
+        elif registration.status == RegistrationStatus.WAITING:
+            outcome = RegistrationOutcome.WAITING
+        else:
+            outcome = RegistrationOutcome.CONFIRMED
+    registration_email_send(registration=registration, outcome=outcome)
+    return RegistrationResult(registration, outcome, event_was_full=full)
+
+
+def registration_email_send(
+    *, registration: Registration, outcome: RegistrationOutcome
+) -> bool:
+    """Email the registration's address what happened, with the event as .ics.
+
+    A mail server failure does not undo the registration: it is logged (by
+    registration id, never the address) and the editors still see the person."""
+    event = registration.event
+    context = {
+        "registration": registration,
+        "event": event,
+        "outcome": outcome,
+        "event_url": event.get_full_url(),
+        "site_name": settings.WAGTAIL_SITE_NAME,
+    }
+    subject = " ".join(
+        render_to_string("cms/emails/registration_subject.txt", context).split()
+    )
+    body = render_to_string("cms/emails/registration_body.txt", context)
+    message = EmailMessage(subject=subject, body=body, to=[registration.email])
+    message.attach(
+        "event.ics",
+        calendar_for_event(event),
+        "text/calendar; charset=utf-8; method=PUBLISH",
+    )
+    try:
+        message.send()
+    except Exception:
+        logger.exception(
+            "Registration email failed for registration %s", registration.pk
+        )
+        return False
+    return True
+
+
+def attendance_mark(*, event: EventPage, attended_ids: set[int], actor) -> int:
+    """Set who attended an event: the given registrations did, the others did not.
+    Returns how many registrations changed."""
+    now = timezone.now()
+    changed = 0
+    with transaction.atomic():
+        registrations = Registration.objects.select_for_update().filter(event=event)
+        for registration in registrations:
+            attended = registration.pk in attended_ids
+            if registration.attended != attended:
+                registration.attended = attended
+                registration.attended_at = now if attended else None
+                registration.save(update_fields=["attended", "attended_at"])
+                changed += 1
+    if changed:
+        logger.info(
+            "Attendance for event %s: %s changed by user %s",
+            event.pk,
+            changed,
+            actor.pk,
+        )
+    return changed

@@ -1,0 +1,15 @@
+"""URLs of the campaign site outside Wagtail's page tree."""
+
+from django.urls import path
+from wagtail.contrib.sitemaps.views import sitemap
+
+from cms import views
+
+app_name = "cms"
+
+urlpatterns = [
+    path("events.ics", views.events_ics, name="events_ics"),
+    path("search/", views.search, name="search"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap, name="sitemap"),
+]

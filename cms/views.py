@@ -1,0 +1,136 @@
+"""Views of the campaign site that are not plain pages: the event page's form and
+thank-you step, calendars, search, robots.txt."""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_GET
+from wagtail.models import Site
+
+from cms import selectors, services, throttle
+from cms.calendar import calendar_for_event, calendar_for_events
+from cms.forms import RegistrationForm
+from cms.models import RegistrationState
+
+SEARCH_QUERY_MAX = 200
+SEARCH_PAGE_SIZE = 10
+
+
+def _session_key(page) -> str:
+    return f"cms_registered_{page.pk}"
+
+
+def event_page_serve(request, page):
+    """Show the event; on POST, register while registration is open."""
+    state = page.registration_state()
+    form = None
+    status = 200
+    if state == RegistrationState.OPEN:
+        if request.method == "POST":
+            form = RegistrationForm(request.POST)
+            if not throttle.allow(
+                request, scope="registration", rate=settings.CMS_REGISTRATION_RATE
+            ):
+                form.is_valid()
+                form.add_error(
+                    None, "Too many registrations from your connection. Try later."
+                )
+                status = 429
+            elif form.is_valid():
+                try:
+                    result = services.registration_create(
+                        event=page, **form.cleaned_data
+                    )
+                except services.RegistrationClosedError as closed:
+                    state = closed.state
+                    form = None
+                else:
+                    request.session[_session_key(page)] = {
+                        "email": result.registration.email,
+                        "waiting": result.event_was_full,
+                    }
+                    return redirect(page.url + page.reverse_subpage("thank_you"))
+        else:
+            form = RegistrationForm()
+    context = {
+        "registration_state": state,
+        "registration_open": state == RegistrationState.OPEN,
+        "form": form,
+        "hosts": selectors.public_hosts(page=page),
+        "event_full": selectors.event_is_full(event=page),
+    }
+    response = page.render(request, context_overrides=context)
+    response.status_code = status
+    return response
+
+
+def event_thank_you(request, page):
+    """After registering: where to look for the confirmation. Shows only what a new
+    registration at that moment would have been told, never the stored record."""
+    registered = request.session.get(_session_key(page))
+    if not registered:
+        return redirect(page.url)
+    return TemplateResponse(
+        request,
+        "cms/event_thank_you.html",
+        {"page": page, "self": page, "registered": registered},
+    )
+
+
+def event_ics(request, page):
+    response = HttpResponse(
+        calendar_for_event(page, request=request), content_type="text/calendar"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{page.slug}.ics"'
+    return response
+
+
+@require_GET
+def events_ics(request):
+    """The calendar feed of upcoming events: /events.ics."""
+    site = Site.find_for_request(request)
+    events = selectors.event_list_upcoming(root=site.root_page) if site else []
+    body = calendar_for_events(
+        events, request=request, name=f"{settings.WAGTAIL_SITE_NAME} events"
+    )
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+@require_GET
+def search(request):
+    query = request.GET.get("q", "").strip()[:SEARCH_QUERY_MAX]
+    results = None
+    if query:
+        site = Site.find_for_request(request)
+        paginator = Paginator(
+            selectors.search_pages(query=query, site=site), SEARCH_PAGE_SIZE
+        )
+        results = paginator.get_page(request.GET.get("page"))
+        results.object_list = selectors.specific_pages(results.object_list)
+    return TemplateResponse(
+        request,
+        "cms/search.html",
+        {
+            "query": query,
+            "results": results,
+            "meta_title": f"Search: {query}" if query else "Search",
+            "meta_description": "Search the statements, events and pages of the site.",
+            "noindex": True,
+        },
+    )
+
+
+@require_GET
+def robots_txt(request):
+    sitemap = request.build_absolute_uri("/sitemap.xml")
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /search/",
+        "",
+        f"Sitemap: {sitemap}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

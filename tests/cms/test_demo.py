@@ -1,0 +1,69 @@
+"""seed_demo builds the campaign site: pages, two conference sessions, settings."""
+
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from wagtail.models import Page
+
+from cms.demo import next_occurrence
+from cms.models import EventPage, SiteSettings, StandardPage, StatementPage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeded(uk_areas):
+    call_command("seed_demo", verbosity=0)
+
+
+def test_seed_builds_the_site_once(client, seeded):
+    pages_before = Page.objects.count()
+    call_command("seed_demo", verbosity=0)
+    assert Page.objects.count() == pages_before
+    urls = [
+        "/",
+        "/statements/",
+        "/statements/why-we-are-organising/",
+        "/events/",
+        "/events/london-conference-session/",
+        "/events/blackburn-conference-session/",
+        "/privacy/",
+        "/about/",
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    statement = StatementPage.objects.get(slug="why-we-are-organising")
+    assert statement.signatories.count() >= 3
+    assert "Promoted by" in client.get("/").content.decode()
+    settings = SiteSettings.objects.get()
+    assert len(settings.main_menu) == 4
+
+
+def test_two_conference_sessions_london_and_blackburn(seeded):
+    london = EventPage.objects.get(slug="london-conference-session")
+    blackburn = EventPage.objects.get(slug="blackburn-conference-session")
+    assert (london.start.month, london.start.day) == (3, 2)
+    assert (blackburn.start.month, blackburn.start.day) == (4, 13)
+    assert "London" in london.venue_address
+    hosts = [host.person for host in blackburn.hosts.all()]
+    councils = {
+        role.area.parent.name
+        for person in hosts
+        for role in person.roles.all()
+        if role.kind == "councillor"
+    }
+    assert councils == {"Blackburn with Darwen", "Burnley", "Pendle"}
+    assert all(person.public_profile for person in hosts)
+
+
+def test_privacy_policy_describes_what_is_stored(seeded):
+    text = str(StandardPage.objects.get(slug="privacy").body).lower()
+    for stored in ("access needs", "email address", "consent", "public profile"):
+        assert stored in text
+
+
+def test_demo_events_stay_upcoming():
+    assert next_occurrence(3, 2, today=date(2026, 11, 24)) == date(2027, 3, 2)
+    assert next_occurrence(3, 2, today=date(2027, 1, 5)) == date(2027, 3, 2)
+    assert next_occurrence(3, 2, today=date(2027, 3, 2)) == date(2028, 3, 2)
