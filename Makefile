@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: help install run test lint format check coverage security deploy-check static web worker bench bench-load bench-mail clean axe
+.PHONY: help install run test lint format check coverage security deploy-check static web worker bench bench-load bench-mail bench-api clean axe
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -85,7 +85,7 @@ web: install ## Serve with gunicorn and the production settings (needs DJANGO_SE
 worker: install ## Run the task worker (mailings, searches, imports)
 	PYTHON=$(BIN)/python bin/entrypoint worker
 
-bench: bench-load bench-mail ## Run the benchmarks in bench/ (they print ratios against a baseline)
+bench: bench-load bench-mail bench-api ## Run the benchmarks in bench/ (they print ratios against a baseline)
 
 bench-load: $(VENV)/.installed-test ## Load test: gunicorn + locust at 16/64/256 clients on PostgreSQL (see docs/performance.md)
 	$(BIN)/pip install --quiet -e ".[bench]"
@@ -93,6 +93,9 @@ bench-load: $(VENV)/.installed-test ## Load test: gunicorn + locust at 16/64/256
 
 bench-mail: $(VENV)/.installed-test ## Benchmark sending one update to 50,000 subscribers (BENCH_MAIL_N to change)
 	$(BIN)/python bench/mail.py
+
+bench-api: $(VENV)/.installed-test ## Partner API: endpoints vs a raw .values()+json.dumps baseline, 20,000 people (docs/performance.md)
+	$(BIN)/python bench/api.py $(BENCH_API_ARGS)
 
 clean: ## Remove the virtualenv, the SQLite database and collected files
 	rm -rf $(VENV) db.sqlite3 staticfiles .test-media .pytest_cache $(AXE_DIR)

@@ -39,6 +39,7 @@ from network.models import (
 )
 from network.models.people import unique_slug
 from network.visibility import MEMBER_GROUP
+from ops.pagecache import purge_public_pages
 
 from . import photos
 
@@ -189,6 +190,8 @@ def profile_update(
         record_profile_change(
             person=current, fields=changed, actor=actor, source=source, channel=channel
         )
+        # Public pages may show this profile (name, bio, photo, contacts).
+        purge_public_pages()
     return current
 
 
@@ -468,4 +471,7 @@ def deletion_confirm(*, request: DeletionRequest, actor) -> dict[str, int]:
         request.decided_by = actor
         request.decided_at = timezone.now()
         request.save()
-        return personal_data.erase(person=person, user=user)
+        counts = personal_data.erase(person=person, user=user)
+        # The person must vanish from cached public pages at once, too.
+        purge_public_pages()
+        return counts

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from network.models import Person
+from network.models import GroupMembership, Person
 
 pytestmark = pytest.mark.django_db
 
@@ -131,3 +131,17 @@ def test_odd_but_valid_times_are_answered(directory, client_as, value):
     )
     assert response.status_code in (200, 400)
     assert "modified_since" in response.json() or response.json()["results"]
+
+
+def test_changes_to_a_persons_parts_reach_the_feed(directory, client_as):
+    client = client_as("network_key")
+    mirror = {}
+    cursor, _ = sync(client, mirror, modified_since=long_ago())
+    # A group gains a member from the group's side; a contact is removed alone.
+    GroupMembership.objects.create(group=directory["group"], person=directory["bilal"])
+    directory["dev"].contacts.filter(visibility="network").delete()
+    body = feed(client, cursor=cursor)
+    changed = {p["slug"]: p for p in body["results"]}
+    assert set(changed) == {"bilal-test", "dev-test"}
+    assert changed["bilal-test"]["groups"][0]["slug"] == "blackburn-independents"
+    assert {c["visibility"] for c in changed["dev-test"]["contacts"]} == {"public"}

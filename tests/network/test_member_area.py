@@ -423,3 +423,19 @@ def test_imports_are_recorded_in_the_history(uk_areas):
         for entry in ProfileChange.objects.filter(person=change.person)
         for name in entry.fields
     }
+
+
+def test_profile_changes_drop_cached_public_pages(
+    people, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from ops.pagecache import GENERATION_KEY
+
+    me, _, _ = people
+    cache.set(GENERATION_KEY, "before")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.profile_update(
+            person=me.person, data={"bio": "New"}, actor=me, expected_version=None
+        )
+    assert cache.get(GENERATION_KEY) != "before"

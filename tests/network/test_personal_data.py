@@ -248,8 +248,10 @@ def test_export_contains_a_record_of_every_model_and_nothing_of_others(
 
 
 def test_erasure_removes_a_record_of_every_model_and_keeps_others(
-    client, two_members, superuser
+    client, two_members, superuser, django_capture_on_commit_callbacks
 ):
+    from ops.pagecache import GENERATION_KEY
+
     leaving, staying = two_members
     person = leaving.person
     person.bio = "Distinctive bio text to forget"
@@ -262,8 +264,11 @@ def test_erasure_removes_a_record_of_every_model_and_keeps_others(
     client.force_login(superuser)
     url = reverse("members_deletion_confirm", args=[request.pk])
     assert b"Fay Leaving" in client.get(url).content
-    response = client.post(url, {"decision": "erase"})
+    cache.set(GENERATION_KEY, "before")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"decision": "erase"})
     assert response.status_code == 302
+    assert cache.get(GENERATION_KEY) != "before"  # cached public pages dropped
 
     for name, record in mine.items():
         model = type(record)
