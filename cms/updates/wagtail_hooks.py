@@ -231,6 +231,10 @@ class MailingViewSet(ModelViewSet):
     delete_view_class = MailingDeleteView
     inspect_view_class = MailingInspectView
     inspect_view_enabled = True
+    inspect_view_fields = [
+        "subject", "target_regions", "target_constituencies", "created_at",
+        "created_by", "queued_at", "queued_by", "recipients_listed_at", "finished_at",
+    ]  # fmt: skip
     copy_view_enabled = False
     list_display = [
         "subject",
