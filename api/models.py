@@ -52,6 +52,14 @@ class PartnerOrganisation(models.Model):
         validators=[validate_rate],
         help_text="Requests each of its keys may make, e.g. 1000/hour or 60/minute.",
     )
+    may_record_stances = models.BooleanField(
+        "write scope: stances",
+        default=False,
+        help_text=(
+            "Its keys may record stance events (POST /api/v1/stances/): for "
+            "partners who ask candidates where they stand on our behalf."
+        ),
+    )
     notes = models.TextField(blank=True, max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

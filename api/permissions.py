@@ -13,11 +13,19 @@ from network.visibility import Audience, audience_for_request
 
 from .authentication import is_partner
 
+# Write scopes a partner organisation may hold: the view's ``partner_write_scope``
+# names one, and the organisation's field says whether its keys have it.
+PARTNER_WRITE_SCOPES = {"stances": "may_record_stances"}
+
 
 def caller_may_write(request, view) -> bool:
     """Signed-in users whose audience reaches the view's ``write_audience``
-    (coordinators unless the view says otherwise). Partner keys may not write."""
-    if is_partner(request) or not request.user.is_authenticated:
+    (coordinators unless the view says otherwise). Partner keys may write only
+    where the view names a ``partner_write_scope`` their organisation holds."""
+    if is_partner(request):
+        field = PARTNER_WRITE_SCOPES.get(getattr(view, "partner_write_scope", ""))
+        return bool(field and getattr(request.auth.organisation, field, False))
+    if not request.user.is_authenticated:
         return False
     needed = getattr(view, "write_audience", Audience.COORDINATORS)
     return audience_for_request(request) >= needed
@@ -27,7 +35,10 @@ class ReadOrWrite(permissions.BasePermission):
     """Reads for everyone; a method the endpoint doesn't offer falls through to
     405 Method Not Allowed; other writes need ``caller_may_write``."""
 
-    message = "Only coordinators signed in to the site may change this."
+    message = (
+        "Only coordinators signed in to the site, or keys holding this endpoint's "
+        "write scope, may change this."
+    )
 
     def has_permission(self, request, view):
         if request.method in permissions.SAFE_METHODS:

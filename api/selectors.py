@@ -14,6 +14,7 @@ from network.models import (
     Person,
     Role,
 )
+from network.selectors import candidacies_with_stance
 from network.visibility import (
     Audience,
     visible_contacts,
@@ -30,7 +31,7 @@ ROLE_RELATED = ("area", "election", "party", "group")
 def person_list(*, audience: Audience) -> QuerySet:
     """The people this audience may see, with what a person answer shows."""
     roles = (
-        Role.objects.filter(current_roles_q())
+        candidacies_with_stance(Role.objects.filter(current_roles_q()))
         .select_related(*ROLE_RELATED)
         .order_by("sort_order", "pk")
     )
@@ -78,7 +79,7 @@ def role_list(*, audience: Audience) -> QuerySet:
     """Roles of the people this audience may see."""
     people = visible_people(Person.objects.all(), audience)
     return (
-        Role.objects.filter(person__in=people)
+        candidacies_with_stance(Role.objects.filter(person__in=people))
         .select_related("person", *ROLE_RELATED)
         .order_by("person__name", "person_id", "sort_order", "pk")
     )

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from rest_framework import serializers
 
 from network.models import Area, Election, Group, Party
+from network.selectors import StanceState, state_for
 from network.visibility import Audience, may_see_field
 
 
@@ -91,6 +92,59 @@ def _brief(serializer_class, obj):
 # ------------------------------------------------------------------ people
 
 
+class EvidenceSerializer(serializers.Serializer):
+    kind = serializers.CharField(
+        read_only=True, help_text="replied, changed or correction."
+    )
+    occurred_on = serializers.DateField(read_only=True)
+    quote = serializers.CharField(read_only=True, help_text="The candidate's words.")
+    evidence_url = serializers.CharField(
+        read_only=True, help_text="Where anyone can check the quote."
+    )
+
+
+class CandidacyStanceSerializer(serializers.Serializer):
+    """Where a candidate stands on a ceasefire, derived from the events recorded
+    on the candidacy (details and history: /api/v1/stances/)."""
+
+    position = serializers.ChoiceField(
+        choices=StanceState.choices,
+        read_only=True,
+    )
+    asked_count = serializers.IntegerField(
+        read_only=True, help_text="Times asked or chased."
+    )
+    last_asked_on = serializers.DateField(read_only=True, allow_null=True)
+    evidence = EvidenceSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="The quote and link behind the current position.",
+    )
+
+    def to_representation(self, role):
+        return {
+            "position": state_for(role.current_position, role.asked_count).value,
+            "asked_count": role.asked_count,
+            "last_asked_on": _d(role.last_asked_on),
+            "evidence": (
+                {
+                    "kind": role.position_kind,
+                    "occurred_on": _d(role.position_on),
+                    "quote": role.position_quote,
+                    "evidence_url": role.position_evidence_url,
+                }
+                if role.current_position
+                else None
+            ),
+        }
+
+
+def _candidacy_stance(role):
+    if role.kind != "candidate" or not hasattr(role, "asked_count"):
+        return None
+    return CandidacyStanceSerializer.to_representation(None, role)
+
+
 class PersonRoleSerializer(serializers.Serializer):
     kind = serializers.CharField(read_only=True, help_text="councillor, candidate...")
     title = serializers.CharField(read_only=True)
@@ -102,6 +156,11 @@ class PersonRoleSerializer(serializers.Serializer):
     group = GroupBriefSerializer(read_only=True, allow_null=True)
     start_date = serializers.DateField(read_only=True, allow_null=True)
     end_date = serializers.DateField(read_only=True, allow_null=True)
+    stance = CandidacyStanceSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="For candidacies: where they stand on a ceasefire.",
+    )
 
     def to_representation(self, role):
         return {
@@ -113,6 +172,7 @@ class PersonRoleSerializer(serializers.Serializer):
             "group": _brief(GroupBriefSerializer, role.group),
             "start_date": _d(role.start_date),
             "end_date": _d(role.end_date),
+            "stance": _candidacy_stance(role),
         }
 
 

@@ -6,6 +6,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
 
 from . import me, viewsets
+from .stances import StanceViewSet
 from .throttles import ApiRateThrottle
 
 app_name = "api"
@@ -22,6 +23,7 @@ router.register("roles", viewsets.RoleViewSet, basename="role")
 router.register("elections", viewsets.ElectionViewSet, basename="election")
 router.register("parties", viewsets.PartyViewSet, basename="party")
 router.register("groups", viewsets.GroupViewSet, basename="group")
+router.register("stances", StanceViewSet, basename="stance")
 
 # The schema and its documentation page are public on purpose, and throttled
 # like everything else.

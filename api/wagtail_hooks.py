@@ -28,6 +28,7 @@ class PartnerOrganisationViewSet(ModelViewSet):
         FieldPanel("name"),
         FieldRowPanel([FieldPanel("contact_name"), FieldPanel("contact_email")]),
         FieldRowPanel([FieldPanel("scope"), FieldPanel("rate_limit")]),
+        FieldPanel("may_record_stances"),
         FieldPanel("notes"),
     ]
 

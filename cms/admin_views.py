@@ -35,6 +35,33 @@ def event_overview(request):
     )
 
 
+def registration_promote(request, event_id: int, registration_id: int):
+    """POST: give a place to someone on the event's waiting list."""
+    _require(request, "change")
+    registration = get_object_or_404(
+        Registration, pk=registration_id, event_id=event_id
+    )
+    if request.method == "POST":
+        try:
+            services.registration_promote(registration=registration, actor=request.user)
+        except ValueError as error:
+            messages.error(request, str(error))
+        else:
+            counts = selectors.registration_counts(event=registration.event)
+            capacity = registration.event.capacity
+            over = capacity is not None and counts.confirmed > capacity
+            messages.success(
+                request,
+                f"{registration.name} has a place and has been emailed."
+                + (
+                    f" The event now has {counts.confirmed} places taken of {capacity}."
+                    if over
+                    else ""
+                ),
+            )
+    return redirect("cms_attendance", event_id=event_id)
+
+
 def event_registrations(request, event_id: int):
     """One event: counts, confirmed places with attendance boxes, the waiting list,
     access needs; POST saves the attendance register."""

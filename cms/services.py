@@ -32,6 +32,7 @@ class RegistrationOutcome(StrEnum):
     CONFIRMED = "confirmed"
     WAITING = "waiting"
     ALREADY_REGISTERED = "already_registered"
+    PROMOTED = "promoted"  # given a place from the waiting list
 
 
 class RegistrationClosedError(Exception):
@@ -142,6 +143,23 @@ def registration_email_send(
         )
         return False
     return True
+
+
+def registration_promote(*, registration: Registration, actor) -> Registration:
+    """Give someone on the waiting list a place, and tell them by email.
+
+    Editors decide: a place may be given beyond the capacity (a speaker, a helper)."""
+    with transaction.atomic():
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status != RegistrationStatus.WAITING:
+            raise ValueError("Only someone on the waiting list can be given a place.")
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.save(update_fields=["status"])
+    logger.info("Registration %s given a place by user %s", registration.pk, actor.pk)
+    registration_email_send(
+        registration=registration, outcome=RegistrationOutcome.PROMOTED
+    )
+    return registration
 
 
 def attendance_mark(*, event: EventPage, attended_ids: set[int], actor) -> int:

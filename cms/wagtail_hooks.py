@@ -100,6 +100,11 @@ def register_attendance_urls():
             admin_views.event_registrations,
             name="cms_attendance",
         ),
+        path(
+            "cms/attendance/<int:event_id>/promote/<int:registration_id>/",
+            admin_views.registration_promote,
+            name="cms_registration_promote",
+        ),
     ]
 
 

@@ -378,7 +378,14 @@ class CoordinationNoteViewSet(SnippetViewSet):
     copy_view_enabled = False
     inspect_view_enabled = True
     list_display = [
-        "__str__",
+        TitleColumn(
+            "excerpt",
+            label="Note",
+            get_url=lambda note: reverse(
+                "wagtailsnippets_network_coordinationnote:edit", args=[note.pk]
+            ),
+        ),
+        Column("subject", label="About"),
         Column("author", label="Author"),
         "visibility",
         FollowUpColumn("follow_up_on", label="Follow up on", sort_key="follow_up_on"),

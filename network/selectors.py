@@ -91,8 +91,9 @@ def constituency_state(states) -> ConstituencyState:
 
 def candidacies_with_stance(queryset=None):
     """Candidacies annotated with ``asked_count``, ``last_asked_on``,
-    ``current_position`` (empty when none), ``position_on`` and
-    ``position_event_id``. One query however many rows."""
+    ``current_position`` (empty when none) and the event that set it:
+    ``position_on``, ``position_event_id``, ``position_kind``, ``position_quote``,
+    ``position_evidence_url``. One query however many rows."""
     queryset = (
         queryset
         if queryset is not None
@@ -119,6 +120,9 @@ def candidacies_with_stance(queryset=None):
         ),
         position_on=Subquery(latest_position.values("occurred_on")[:1]),
         position_event_id=Subquery(latest_position.values("pk")[:1]),
+        position_kind=Subquery(latest_position.values("kind")[:1]),
+        position_quote=Subquery(latest_position.values("quote")[:1]),
+        position_evidence_url=Subquery(latest_position.values("evidence_url")[:1]),
     )
 
 

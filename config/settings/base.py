@@ -251,6 +251,10 @@ SPECTACULAR_SETTINGS = {
     ],
     "ENUM_NAME_OVERRIDES": {
         "AreaTypeEnum": "network.models.areas.AreaType",
+        "StanceStateEnum": "network.selectors.StanceState",
+        "StancePositionEnum": "network.models.stances.Position",
+        "StanceKindEnum": "network.models.stances.StanceKind",
+        "AskMethodEnum": "network.models.stances.AskMethod",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -112,8 +112,13 @@ class CoordinationNote(RevisionMixin, TimestampedModel):
         ]
 
     def __str__(self):
-        excerpt = Truncator(strip_tags(self.text)).chars(60)
-        return f"{self.subject}: {excerpt}" if self.subject else excerpt
+        # Generic on purpose: this string reaches Wagtail's log lines, and what a
+        # note says, or whom it is about, must not.
+        return f"Coordination note {self.pk}" if self.pk else "New coordination note"
+
+    @property
+    def excerpt(self) -> str:
+        return Truncator(strip_tags(self.text)).chars(80)
 
     @property
     def revisions(self):

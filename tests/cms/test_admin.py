@@ -137,3 +137,44 @@ def test_event_pages_link_to_their_registrations_in_the_page_listing(
         reverse("cms_attendance", args=[site_pages.event.pk])
         in response.content.decode()
     )
+
+
+def test_giving_a_place_from_the_waiting_list_emails_the_person(
+    admin_client_for, make_staff, site_pages, registrations, mailoutbox
+):
+    from django.core import mail
+
+    client = admin_client_for(
+        make_staff("view_registration", "change_registration", username="organiser")
+    )
+    waiting = registrations["Cy Three"]
+    assert waiting.status == RegistrationStatus.WAITING
+    page = client.get(reverse("cms_attendance", args=[site_pages.event.pk]))
+    promote = reverse(
+        "cms_registration_promote", args=[site_pages.event.pk, waiting.pk]
+    )
+    assert promote in page.content.decode()
+    mail.outbox.clear()
+    response = client.post(promote)
+    assert response.status_code == 302
+    waiting.refresh_from_db()
+    assert waiting.status == RegistrationStatus.CONFIRMED
+    (message,) = mail.outbox
+    assert message.to == ["cy@example.org"]
+    assert message.subject == "A place for you at Test conference"
+    assert "Your place is confirmed" in message.body
+    # Only the waiting list can be promoted; a second press changes nothing.
+    client.post(promote)
+    assert len(mail.outbox) == 1
+
+
+def test_view_only_staff_cannot_give_places(
+    admin_client_for, make_staff, site_pages, registrations
+):
+    client = admin_client_for(make_staff("view_registration", username="looker"))
+    waiting = registrations["Cy Three"]
+    client.post(
+        reverse("cms_registration_promote", args=[site_pages.event.pk, waiting.pk])
+    )
+    waiting.refresh_from_db()
+    assert waiting.status == RegistrationStatus.WAITING

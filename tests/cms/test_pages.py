@@ -238,3 +238,22 @@ def test_the_home_page_is_creatable_at_the_root(editor_assertions):
     assert home.body[0].block_type == "signup"
     # One home page per site: no second one.
     assert not HomePage.can_create_at(root)
+
+
+@pytest.mark.django_db
+def test_every_page_type_renders_as_a_preview():
+    # What the admin's preview panel shows, rendered the way the panel renders it.
+    # (assertPageIsPreviewable cannot read StreamField data from the edit form.)
+    site = build_site_pages()
+    for page in (
+        site.home,
+        site.statements,
+        site.statement,
+        site.events,
+        site.event,
+        site.standard,
+    ):
+        response = page.make_preview_request()
+        assert response.status_code == 200, page
+        response.render()
+        assert page.title.encode() in response.content

@@ -92,7 +92,7 @@ def test_my_open_follow_ups_come_overdue_first(client, superuser, django_user_mo
     assert "(overdue)" in page
     home = client.get(reverse("wagtailadmin_home")).content.decode()
     assert "My open follow-ups" in home
-    assert home.index(str(overdue)) < home.index(str(later))
+    assert home.index(overdue.excerpt) < home.index(later.excerpt)
 
 
 def test_adding_a_note_sets_the_author_and_sanitises(client, superuser):

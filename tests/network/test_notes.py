@@ -126,3 +126,15 @@ def test_members_see_network_notes_about_their_area_in_the_member_area(
     assert "Surgery moved to Tuesday" in page
     assert "Coordinators only here" not in page
     assert "Elsewhere" not in page
+
+
+def test_log_lines_never_carry_what_a_note_says_or_whom_it_is_about(
+    coordinator, caplog
+):
+    person = PersonFactory(name="Quiet Subject")
+    with caplog.at_level("INFO"):
+        note = note_add(author=coordinator, person=person, text="<p>Sensitive</p>")
+        note_update(note=note, actor=coordinator, text="<p>More sensitive</p>")
+    logged = caplog.text
+    assert "Sensitive" not in logged and "sensitive" not in logged
+    assert "Quiet Subject" not in logged

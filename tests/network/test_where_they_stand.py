@@ -300,6 +300,18 @@ def test_public_pages_show_no_private_data(client, uk_areas, superuser):
         page = response.content.decode()
         leaked = [s for s in secrets if s in page]
         assert not leaked, f"{url} shows {leaked}"
+    # And the partner API, as anyone may call it (every page of each list).
+    api_urls = ["/api/v1/stances/?page_size=500", "/api/v1/roles/?page_size=500",
+                "/api/v1/people/?page_size=500", "/api/v1/people/pri-vate/",
+                f"/api/v1/areas/{blackburn.gss_code}/people/"]  # fmt: skip
+    for url in api_urls:
+        response = client.get(url)
+        assert response.status_code in (200, 404), url
+        body = response.content.decode()
+        leaked = [s for s in secrets if s in body]
+        assert not leaked, f"{url} shows {leaked}"
+    stances = client.get("/api/v1/stances/?page_size=500").json()
+    assert stances["count"] >= 100  # the demo's candidacies were all there
     # The pages did show the public side of things.
     page = client.get(f"{INDEX}blackburn/").content.decode()
     assert "Pri Vate" in page
