@@ -114,6 +114,13 @@ def index(request):
         "layout": layout,
         "hexes": hexes,
         "page_url": request.build_absolute_uri(reverse("stances:index")),
+        # For the site's SEO and sharing tags (templates/includes/seo.html).
+        "meta_title": "Where they stand",
+        "meta_description": (
+            "Find your constituency and see what every candidate said about a "
+            "ceasefire in Gaza, and when."
+        ),
+        "canonical_url": request.build_absolute_uri(reverse("stances:index")),
     }
     return render(request, "network/stances/index.html", context, status=status)
 
@@ -155,6 +162,12 @@ def constituency(request, slug):
         "state": state,
         "page_url": page_url,
         "share_text": f"Where do the candidates in {area.name} stand on a ceasefire?",
+        "meta_title": f"{area.name}: where they stand",
+        "meta_description": (
+            f"{state.label}. What each candidate in {area.name} said about a "
+            "ceasefire in Gaza, with the evidence."
+        ),
+        "canonical_url": page_url,
         "ask_body": (
             f"Dear candidate,\n\nI live in {area.name}. Before I decide how to "
             "vote, I would like to know: do you call for an immediate and lasting "

@@ -316,3 +316,12 @@ def test_public_pages_show_no_private_data(client, uk_areas, superuser):
     page = client.get(f"{INDEX}blackburn/").content.decode()
     assert "Pri Vate" in page
     assert re.search(r"Asked \d+ times?", page)
+
+
+def test_every_page_header_links_to_where_they_stand(client, uk_areas):
+    link = 'class="header-link" href="/where-they-stand/"'
+    assert link in client.get("/no-such-page/").content.decode()
+    page = client.get(INDEX).content.decode()
+    assert f'{link} aria-current="page"' in page
+    assert page.count('property="og:title"') == 1  # the site's tags, once
+    assert "<title>Where they stand | " in page
