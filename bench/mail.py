@@ -100,7 +100,7 @@ def finish(process) -> dict:
 # ------------------------------------------------------------------ baseline
 
 
-def bare_smtplib(port: int, n: int, batch: int) -> float:
+def bare_smtplib(port: int, n: int, batch: int, tag: str) -> float:
     """Messages per second for ready-made messages over plain smtplib."""
     from cms.updates.mail import MailingRenderer
     from cms.updates.models import Mailing
@@ -113,7 +113,8 @@ def bare_smtplib(port: int, n: int, batch: int) -> float:
     while sent < n:
         with smtplib.SMTP("127.0.0.1", port) as smtp:
             for _ in range(min(batch, n - sent)):
-                smtp.sendmail("updates@bench.invalid", [f"r{sent}@bench.invalid"], data)
+                rcpt = f"{tag}{sent}@bench.invalid"
+                smtp.sendmail("updates@bench.invalid", [rcpt], data)
                 sent += 1
     return n / (time.perf_counter() - started)
 
@@ -152,13 +153,14 @@ def main() -> None:
         # The baseline runs before and after the sender and the two are averaged,
         # so a change in the machine's load meanwhile evens out.
         print(f"Baseline: bare smtplib, {small:,} messages ...", flush=True)
-        before = bare_smtplib(port, small, batch)
+        before = bare_smtplib(port, small, batch, "before")
         print(f"Sender: {small:,} recipients ...", flush=True)
         small_run = finish(run_worker(db_name, port, mailings["small"]))
         print(f"Sender: {n:,} recipients ...", flush=True)
         large_run = finish(run_worker(db_name, port, mailings["large"]))
         print(f"Baseline: bare smtplib, {small:,} messages ...", flush=True)
-        baseline_rate = (before + bare_smtplib(port, small, batch)) / 2
+        after = bare_smtplib(port, small, batch, "after")
+        baseline_rate = (before + after) / 2
 
         print(f"Resume: {killed_size:,} recipients, killed halfway ...", flush=True)
         resume = kill_and_resume(db_name, port, mailings["killed"], killed_size)
@@ -186,17 +188,24 @@ def main() -> None:
         "resume": resume,
         "sink": counted,
     }
-    print_table(results)
-    out = ROOT / "bench" / "output"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "mail.json").write_text(json.dumps(results, indent=2))
     problems = []
     if large_run["sent"] != n or small_run["sent"] != small:
         problems.append("not every recipient was sent to")
+    # Two baselines, the two sends, then the killed mailing: its sent rows, plus the
+    # uncertain one if it reached the sink before the kill.
+    killed_received = counted["messages"] - (3 * small + n)
+    results["resume"]["received"] = killed_received
+    extra = killed_received - resume["sent_total"]
+    if not 0 <= extra <= resume["uncertain"]:
+        problems.append(f"the sink got {killed_received:,} of the killed mailing")
     if counted["duplicates"]:
         problems.append(f"{counted['duplicates']} duplicate messages")
     if resume["missing"] > 1:
         problems.append("the resumed send missed recipients")
+    print_table(results)
+    out = ROOT / "bench" / "output"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "mail.json").write_text(json.dumps(results, indent=2))
     if problems:
         raise SystemExit("FAILED: " + "; ".join(problems))
 
@@ -277,6 +286,8 @@ def kill_and_resume(db_name, port, mailing_id, size) -> dict:
         .order_by()
     )
     return {
+        "size": size,
+        "sent_total": statuses.get(DeliveryStatus.SENT, 0),
         "killed_after": at_kill,
         "sent_after_restart": second["sent"],
         "uncertain": statuses.get(DeliveryStatus.FAILED, 0),
@@ -302,6 +313,7 @@ def print_table(r: dict) -> None:
     print(
         f"  resume      killed after {resume['killed_after']:,} sent, restart sent "
         f"{resume['sent_after_restart']:,}, uncertain {resume['uncertain']}, "
+        f"received {resume['received']:,} of {resume['size']:,}, "
         f"duplicates {r['sink']['duplicates']}"
     )
 

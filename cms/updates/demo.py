@@ -33,7 +33,7 @@ DEMO_SUBSCRIBERS = [
 ]
 
 WELCOME_BODY = (
-    "<p>Thank you for signing up. Once a month at most we will write with news "
+    "<p>Thank you for signing up. A few times a month we will write with news "
     "from the network: who is standing where, events near you and ways to help.</p>"
     "<ul><li>Meet local organisers at an open evening.</li>"
     "<li>Ask your candidates where they stand.</li></ul>"
@@ -52,8 +52,9 @@ def seed_updates(*, home) -> list[str]:
             title="Get updates",
             slug="get-updates",
             intro=(
-                "<p>News from the network by email, once a month at most. "
-                "You can unsubscribe with one click from any email.</p>"
+                "<p>News of statements and conference sessions by email, a few "
+                "times a month. You can unsubscribe with one click from any "
+                "email.</p>"
             ),
         )
         home.add_child(instance=page)

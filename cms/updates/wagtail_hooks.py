@@ -231,6 +231,10 @@ class MailingViewSet(ModelViewSet):
     delete_view_class = MailingDeleteView
     inspect_view_class = MailingInspectView
     inspect_view_enabled = True
+    inspect_view_fields = [
+        "subject", "target_regions", "target_constituencies", "created_at",
+        "created_by", "queued_at", "queued_by", "recipients_listed_at", "finished_at",
+    ]  # fmt: skip
     copy_view_enabled = False
     list_display = [
         "subject",
@@ -311,7 +315,32 @@ class SubscriberInspectView(generic.InspectView):
         context = super().get_context_data(**kwargs)
         context["events"] = self.object.consent_events.select_related("actor")
         context["wordings"] = consent.WORDINGS
+        context["may_unsubscribe"] = (
+            self.object.status != SubscriberStatus.UNSUBSCRIBED
+            and self.user_has_permission("change")
+        )
+        context["unsubscribe_url"] = reverse(
+            "updates_subscriber:unsubscribe", args=[self.object.pk]
+        )
         return context
+
+
+def subscriber_unsubscribe(request, pk):
+    """Take someone off the list at their request (by phone, letter, in person):
+    the withdrawal is logged with the staff member who recorded it."""
+    policy = SubscriberPermissionPolicy(Subscriber)
+    if not policy.user_has_permission(request.user, "change"):
+        raise PermissionDenied
+    subscriber = get_object_or_404(Subscriber, pk=pk)
+    if request.method == "POST":
+        services.subscriber_unsubscribe(
+            subscriber_id=subscriber.pk,
+            method="recorded by staff at the subscriber's request",
+            source="admin",
+            actor=request.user,
+        )
+        messages.success(request, f"{subscriber.email} is unsubscribed.")
+    return redirect("updates_subscriber:inspect", pk)
 
 
 class SubscriberPermissionPolicy(ModelPermissionPolicy):
@@ -368,6 +397,12 @@ class SubscriberViewSet(ModelViewSet):
     search_backend_name = None
     ordering = ["email"]
     panels = [FieldPanel("name"), FieldPanel("postcode"), FieldPanel("constituency")]
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("unsubscribe/<int:pk>/", subscriber_unsubscribe, name="unsubscribe"),
+        ]
 
 
 # ------------------------------------------------------------------ consent log

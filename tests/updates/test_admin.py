@@ -206,3 +206,24 @@ def test_export_confirmed_subscribers_with_consent_evidence(
     assert record["Consent requested at"] and record["Consent confirmed at"]
     assert record["Confirmed how"] == "confirmation link followed, Confirm pressed"
     assert "left@example.org" not in str(rows)
+
+
+def test_staff_record_an_unsubscribe_request_with_their_name(
+    admin_client_for, make_staff
+):
+    subscriber = SubscriberFactory()
+    staff = make_staff("view_subscriber", "change_subscriber", username="helper")
+    client = admin_client_for(staff)
+    page = client.get(url("updates_subscriber:inspect", subscriber.pk))
+    assert b"Unsubscribe at their request" in page.content
+    client.post(url("updates_subscriber:unsubscribe", subscriber.pk))
+    subscriber.refresh_from_db()
+    assert subscriber.status == SubscriberStatus.UNSUBSCRIBED
+    withdrawal = subscriber.consent_events.get(action="withdrawn")
+    assert withdrawal.actor == staff and withdrawal.source == "admin"
+    # Someone who may only look cannot.
+    reader = admin_client_for(make_staff("view_subscriber", username="looker"))
+    other = SubscriberFactory()
+    assert refused(reader.post(url("updates_subscriber:unsubscribe", other.pk)))
+    other.refresh_from_db()
+    assert other.status == SubscriberStatus.CONFIRMED

@@ -83,6 +83,7 @@ def test_signup_block_renders_the_form_with_its_labels():
     assert '<button type="submit" class="button">Join</button>' in html
     assert 'action="/updates/signup/"' in html
     assert 'name="email"' in html and 'name="website"' in html
+    assert "{#" not in html and "views.signup" not in html  # no template comment shows
 
 
 def test_deploy_checks_want_https_links_and_a_background_worker(settings):

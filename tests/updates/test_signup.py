@@ -160,6 +160,12 @@ def test_field_errors_for_bad_input(client):
     assert response.status_code == 400
     errors = response.context["form"].errors
     assert set(errors) == {"email", "postcode", "consent"}
+    html = response.content.decode()
+    for name in errors:  # each field points at its message for screen readers
+        assert f'aria-describedby="id_{name}_error"' in html or (
+            f'aria-describedby="id_{name}_helptext id_{name}_error"' in html
+        )
+        assert f'id="id_{name}_error"' in html
     assert not Subscriber.objects.exists()
 
 
