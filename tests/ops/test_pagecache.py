@@ -142,17 +142,24 @@ def test_purge_helper_drops_everything(page_cache, django_capture_on_commit_call
 @override_settings(
     CACHES={
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "ops.cache.TolerantRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         }
     },
     PUBLIC_PAGE_CACHE_SECONDS=300,
 )
-def test_pages_are_served_fresh_when_the_cache_is_down(client, home_page):
-    response = client.get("/")
-    assert response.status_code == 200
-    assert b"No ceasefire, no vote" in response.content
+def test_pages_are_served_fresh_when_the_cache_is_down(client):
+    # The whole demo site, so the pages link to other pages: Wagtail reads the
+    # cache to build every page link, and an unreachable Redis must not break that.
+    from cms.demo import seed_site
+
+    seed_site()
+    for path in ("/", "/statements/", "/events/"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "X-Page-Cache" not in response or response["X-Page-Cache"] == "miss"
+    assert b"No ceasefire, no vote" in client.get("/").content
 
 
 REAL_REDIS = {

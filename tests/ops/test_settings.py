@@ -60,9 +60,7 @@ def test_production_is_secure_by_default(monkeypatch):
 
 def test_redis_url_makes_redis_the_cache(monkeypatch):
     prod = load_production(monkeypatch, REDIS_URL="redis://cache.internal:6379/2")
-    assert prod.CACHES["default"]["BACKEND"] == (
-        "django.core.cache.backends.redis.RedisCache"
-    )
+    assert prod.CACHES["default"]["BACKEND"] == "ops.cache.TolerantRedisCache"
     assert prod.CACHES["default"]["LOCATION"] == "redis://cache.internal:6379/2"
 
 
