@@ -8,11 +8,11 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Page
 from wagtail.search import index
 
 from cms.blocks import BodyBlock
-from cms.models.pages import SitePage
+from cms.models.pages import DirectoryPersonOrGroup, SitePage
 
 
 class EventIndexPage(SitePage):
@@ -183,44 +183,12 @@ class EventPage(RoutablePageMixin, SitePage):
         return self.url + self.reverse_subpage("ics")
 
 
-class EventHost(Orderable):
+class EventHost(DirectoryPersonOrGroup):
     """A person or a group from the directory hosting an event."""
 
+    named_as = "host"
+
     page = ParentalKey(EventPage, on_delete=models.CASCADE, related_name="hosts")
-    person = models.ForeignKey(
-        "network.Person",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
-    group = models.ForeignKey(
-        "network.Group",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
-
-    panels = [FieldPanel("person"), FieldPanel("group")]
-
-    def clean(self):
-        from network.visibility import Audience, may_see_person
-
-        if bool(self.person_id) == bool(self.group_id):
-            raise ValidationError("Choose one person or one group.")
-        if self.person_id and not may_see_person(self.person, Audience.PUBLIC):
-            raise ValidationError(
-                {
-                    "person": (
-                        f"{self.person} has not agreed to a public profile, so the "
-                        "site cannot name them as a host."
-                    )
-                }
-            )
-
-    def __str__(self):
-        return str(self.person or self.group)
 
 
 class RegistrationStatus(models.TextChoices):

@@ -189,12 +189,16 @@ class StatementPage(SitePage):
         return context
 
 
-class StatementSignatory(Orderable):
-    """A person or a group from the directory who signed a statement."""
+class DirectoryPersonOrGroup(Orderable):
+    """One person or one group from the directory, named on a public page.
 
-    page = ParentalKey(
-        StatementPage, on_delete=models.CASCADE, related_name="signatories"
-    )
+    Only people who agreed to a public profile may be named; the pages check again
+    when they render, so a withdrawn consent takes effect at once.
+    """
+
+    # How the page names them, for the error message ("signatory", "host").
+    named_as = "name"
+
     person = models.ForeignKey(
         "network.Person",
         null=True,
@@ -212,6 +216,9 @@ class StatementSignatory(Orderable):
 
     panels = [FieldPanel("person"), FieldPanel("group")]
 
+    class Meta(Orderable.Meta):
+        abstract = True
+
     def clean(self):
         from network.visibility import Audience, may_see_person
 
@@ -222,10 +229,20 @@ class StatementSignatory(Orderable):
                 {
                     "person": (
                         f"{self.person} has not agreed to a public profile, so the "
-                        "site cannot name them as a signatory."
+                        f"site cannot name them as a {self.named_as}."
                     )
                 }
             )
 
     def __str__(self):
         return str(self.person or self.group)
+
+
+class StatementSignatory(DirectoryPersonOrGroup):
+    """A person or a group from the directory who signed a statement."""
+
+    named_as = "signatory"
+
+    page = ParentalKey(
+        StatementPage, on_delete=models.CASCADE, related_name="signatories"
+    )
