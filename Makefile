@@ -6,6 +6,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Parallel test workers (pytest-xdist): one per core; PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= auto
 
 .PHONY: help install run test lint format check coverage security deploy-check static web worker bench bench-load bench-mail bench-api clean axe
 
@@ -36,7 +38,7 @@ run: install ## Migrate, load UK areas, seed the demo, print the admin login, se
 	PYTHON=$(BIN)/python PORT=$(PORT) bin/entrypoint dev
 
 test: $(VENV)/.installed-test ## Run the tests (PostgreSQL if DATABASE_URL points at it, else SQLite)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # axe-core (the accessibility engine the browser tests run) from the npm registry,
 # into a git-ignored folder. Reinstalled only when the version below changes.
@@ -67,7 +69,7 @@ static: install ## Collect static files as production does (hashed names, compre
 
 coverage: $(VENV)/.installed-test ## Run the tests measuring coverage; fail when an app is below 90%
 	$(BIN)/coverage erase
-	$(BIN)/coverage run -m pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --cov --cov-report= $(PYTEST_ARGS)
 	$(BIN)/python bin/coverage-by-app --fail-under 90
 
 security: $(VENV)/.installed-test ## bandit on the project code: fail on any medium or high finding

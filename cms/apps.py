@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = "Campaign site"
+
+    def ready(self):
+        from cms import signals
+
+        signals.connect()

@@ -9,6 +9,7 @@ app_name = "cms"
 
 urlpatterns = [
     path("events.ics", views.events_ics, name="events_ics"),
+    path("events/register/<int:page_id>/", views.event_register, name="event_register"),
     path("search/", views.search, name="search"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, name="sitemap"),

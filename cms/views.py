@@ -4,15 +4,18 @@ thank-you step, calendars, search, robots.txt."""
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.views.decorators.http import require_GET
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import Site
 
 from cms import selectors, services, throttle
 from cms.calendar import calendar_for_event, calendar_for_events
 from cms.forms import RegistrationForm
-from cms.models import RegistrationState
+from cms.models import EventPage, RegistrationState
 
 SEARCH_QUERY_MAX = 200
 SEARCH_PAGE_SIZE = 10
@@ -60,10 +63,40 @@ def event_page_serve(request, page):
         "form": form,
         "hosts": selectors.public_hosts(page=page),
         "event_full": selectors.event_is_full(event=page),
+        # The form's errors are shown at the registration address: the page's own
+        # address stays the one to share.
+        "canonical_url": request.build_absolute_uri(page.url),
     }
     response = page.render(request, context_overrides=context)
     response.status_code = status
+    if request.method == "GET":
+        _expire_when_registration_changes(response, page)
     return response
+
+
+def _expire_when_registration_changes(response, page):
+    """Let caches keep the page only until registration opens, closes or the event
+    ends, so nobody is shown a form that no longer takes registrations."""
+    change = page.next_registration_change()
+    if change is None:
+        return
+    seconds = int((change - timezone.now()).total_seconds()) + 1
+    if seconds < settings.PUBLIC_PAGE_CACHE_SECONDS:
+        patch_cache_control(response, max_age=max(seconds, 0))
+
+
+# No CSRF token: the form is the same for every visitor, so the event page can be
+# kept by the page cache (the page most shared before a conference). A forged
+# registration gains nothing a direct one would not: the form acts for no
+# signed-in account, the address gets the confirmation email, registering it
+# again changes nothing, and the per-IP limit still applies.
+@csrf_exempt
+@require_POST
+def event_register(request, page_id):
+    """Where the event page's registration form posts. Answers as the page does:
+    the thank-you step, or the page again with the form's errors."""
+    page = get_object_or_404(EventPage.objects.live().public(), pk=page_id)
+    return event_page_serve(request, page)
 
 
 def event_thank_you(request, page):

@@ -9,7 +9,10 @@ touching the database. What is cached, and for whom:
   ``Authorization`` header is served fresh;
 - only ``200`` responses that set no cookie, do not vary on ``Cookie`` (a page with
   a form and its CSRF token does) and are not marked private or ``no-store``;
-- never under ``PUBLIC_PAGE_CACHE_EXCLUDE_PREFIXES`` (admin, API, documents, ...).
+- never under ``PUBLIC_PAGE_CACHE_EXCLUDE_PREFIXES`` (admin, API, documents, ...);
+- for ``PUBLIC_PAGE_CACHE_SECONDS``, or less when the response says it changes
+  sooner with ``Cache-Control: max-age`` (an event page whose registration is
+  about to close).
 
 Each page is stored with the *generation* it was made in, a random token kept in
 the cache and read in the same round trip as the page. Publishing or unpublishing
@@ -33,7 +36,7 @@ from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
-from django.utils.cache import cc_delim_re
+from django.utils.cache import cc_delim_re, get_max_age
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +99,16 @@ def _is_cacheable_response(response) -> bool:
     if vary - {"", "accept-encoding"}:
         return False
     cache_control = response.get("Cache-Control", "").lower()
-    return not any(w in cache_control for w in ("private", "no-store", "no-cache"))
+    if any(w in cache_control for w in ("private", "no-store", "no-cache")):
+        return False
+    return _timeout(response) > 0
+
+
+def _timeout(response) -> int:
+    max_age = get_max_age(response)
+    if max_age is None:
+        return settings.PUBLIC_PAGE_CACHE_SECONDS
+    return min(max_age, settings.PUBLIC_PAGE_CACHE_SECONDS)
 
 
 def _key(request) -> str:
@@ -145,9 +157,7 @@ class PublicPageCacheMiddleware:
     @staticmethod
     def _store(key, generation, response):
         try:
-            cache.set(
-                key, (generation, response), timeout=settings.PUBLIC_PAGE_CACHE_SECONDS
-            )
+            cache.set(key, (generation, response), timeout=_timeout(response))
         except Exception as error:
             _log_cache_failure(error)
 

@@ -150,6 +150,21 @@ class EventPage(RoutablePageMixin, SitePage):
             return RegistrationState.CLOSED
         return RegistrationState.OPEN
 
+    def next_registration_change(self, now=None):
+        """When :meth:`registration_state` next changes by the clock alone, or None."""
+        now = now or timezone.now()
+        moments = [
+            self.registration_opens,
+            self.registration_closes or self.start,
+            self.end,
+        ]
+        return min((m for m in moments if m and m > now), default=None)
+
+    def registration_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("cms:event_register", args=[self.pk])
+
     @property
     def venue_address_line(self) -> str:
         """The address on one line, parts separated by commas."""

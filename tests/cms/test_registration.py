@@ -24,7 +24,7 @@ def register(client, event, **fields):
         "access_needs": "",
         **fields,
     }
-    return client.post(event.url, data)
+    return client.post(event.registration_url(), data)
 
 
 def test_registration_takes_a_place_and_emails_a_confirmation(client, site_pages):
@@ -242,3 +242,60 @@ def test_a_failing_mail_server_keeps_the_registration(site_pages, settings, capl
     assert Registration.objects.filter(pk=result.registration.pk).exists()
     assert f"registration {result.registration.pk}" in caplog.text
     assert "ada@example.org" not in caplog.text
+
+
+def test_the_form_carries_no_csrf_token_and_registers_without_one(site_pages):
+    """The form is the same for every visitor, so the page can be cached; it posts
+    to an address that needs no CSRF token (a stranger's browser has none)."""
+    from django.test import Client
+
+    event = site_pages.event
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get(event.url)
+    assert b"csrfmiddlewaretoken" not in page.content
+    assert "csrftoken" not in page.cookies
+    assert "Cookie" not in page.get("Vary", "")
+    action = f'action="{event.registration_url()}#register"'
+    assert action.encode() in page.content
+
+    response = register(browser, event)
+    assert response.status_code == 302
+    assert response["Location"] == event.url + "thank-you/"
+    assert Registration.objects.filter(event=event).count() == 1
+
+
+def test_form_errors_point_back_to_the_event_page_address(client, site_pages):
+    event = site_pages.event
+    response = register(client, event, email="not-an-address")
+    assert b"Enter a valid email address." in response.content
+    canonical = f'<link rel="canonical" href="http://testserver{event.url}">'
+    assert canonical.encode() in response.content
+
+
+def test_the_registration_address_takes_only_posts_for_live_public_events(
+    client, site_pages
+):
+    event = site_pages.event
+    assert client.get(event.registration_url()).status_code == 405
+    from django.urls import reverse
+
+    not_an_event = reverse("cms:event_register", args=[site_pages.statement.pk])
+    assert client.post(not_an_event, {"email": "a@example.org"}).status_code == 404
+    event.unpublish()
+    assert register(client, event).status_code == 404
+    assert not Registration.objects.exists()
+
+
+def test_registration_changes_by_the_clock_bound_how_long_the_page_is_cached(
+    client, site_pages, settings, django_capture_on_commit_callbacks
+):
+    from django.utils.cache import get_max_age
+
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 300
+    event = site_pages.event
+    assert get_max_age(client.get(event.url)) is None  # nothing changes soon
+    event.registration_closes = timezone.now() + timedelta(seconds=90)
+    with django_capture_on_commit_callbacks(execute=True):
+        event.save_revision().publish()  # and the cached page is dropped
+    max_age = get_max_age(client.get(event.url))
+    assert 80 <= max_age <= 91

@@ -3,6 +3,7 @@
 import pytest
 
 from ops.cache import TolerantRedisCache
+from tests.ops.machine import machine_redis_url
 
 OPTIONS = {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}
 
@@ -29,8 +30,7 @@ def test_every_operation_on_an_unreachable_redis_is_a_miss_not_an_error(caplog):
 
 @pytest.fixture
 def redis_cache():
-    # The machine's Redis, as in test_pagecache.py; database 15 is the tests' own.
-    cache = make_cache("redis://127.0.0.1:6379/15")
+    cache = make_cache(machine_redis_url())
     cache.clear()
     yield cache
     cache.clear()

@@ -7,6 +7,7 @@ from django.test import RequestFactory, override_settings
 from wagtail import hooks
 
 from ops.pagecache import PublicPageCacheMiddleware, purge_public_pages
+from tests.ops.machine import machine_redis_url
 
 pytestmark = pytest.mark.django_db
 
@@ -97,8 +98,9 @@ def test_admin_and_api_are_never_cached(client, page_cache):
         lambda r: r.headers.__setitem__("Vary", "Cookie"),
         lambda r: r.headers.__setitem__("Cache-Control", "private"),
         lambda r: setattr(r, "status_code", 302),
+        lambda r: r.headers.__setitem__("Cache-Control", "max-age=0"),
     ],
-    ids=["sets-cookie", "varies-on-cookie", "private", "redirect"],
+    ids=["sets-cookie", "varies-on-cookie", "private", "redirect", "expires-now"],
 )
 def test_personal_or_transient_answers_are_not_kept(page_cache, personalise):
     calls = []
@@ -165,7 +167,7 @@ def test_pages_are_served_fresh_when_the_cache_is_down(client):
 REAL_REDIS = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": "redis://127.0.0.1:6379/15",
+        "LOCATION": machine_redis_url(),
         "KEY_PREFIX": "ncnv-test",
     }
 }
@@ -185,3 +187,83 @@ def test_with_redis_pages_are_shared_and_purged(
         home_page.save_revision().publish()
     assert client.get("/")["X-Page-Cache"] == "miss"
     cache.clear()
+
+
+def test_event_pages_are_cached_until_the_last_place_is_taken(
+    client, site_pages, page_cache, django_capture_on_commit_callbacks
+):
+    """The page most shared before a conference is kept like the others, and
+    still says in time that all places are taken."""
+    from cms.services import registration_create
+
+    event = site_pages.event  # two places
+    assert client.get(event.url)["X-Page-Cache"] == "miss"
+    assert client.get(event.url)["X-Page-Cache"] == "hit"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_create(event=event, name="One", email="one@example.org")
+    assert client.get(event.url)["X-Page-Cache"] == "hit"  # a place is still free
+
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_create(event=event, name="Two", email="two@example.org")
+    page = client.get(event.url)
+    assert page["X-Page-Cache"] == "miss"
+    assert b"All places are taken" in page.content
+
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_create(event=event, name="Three", email="three@example.org")
+    assert client.get(event.url)["X-Page-Cache"] == "hit"  # the waiting list
+
+    # An editor cancelling a place frees it: the page stops saying it is full.
+    from cms.models import Registration, RegistrationStatus
+
+    cancelled = Registration.objects.get(email="one@example.org")
+    cancelled.status = RegistrationStatus.CANCELLED
+    with django_capture_on_commit_callbacks(execute=True):
+        cancelled.save()
+    page = client.get(event.url)
+    assert page["X-Page-Cache"] == "miss"
+    assert b"All places are taken" not in page.content
+
+
+def test_attendance_marking_leaves_cached_pages_alone(
+    client, site_pages, page_cache, django_capture_on_commit_callbacks, admin_user
+):
+    from cms.services import attendance_mark, registration_create
+
+    event = site_pages.event
+    registration = registration_create(
+        event=event, name="One", email="one@example.org"
+    ).registration
+    client.get(event.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        attendance_mark(event=event, attended_ids={registration.pk}, actor=admin_user)
+    assert client.get(event.url)["X-Page-Cache"] == "hit"
+
+
+def test_a_page_that_changes_sooner_is_kept_only_that_long(page_cache):
+    from django.core.cache import cache
+
+    from ops.pagecache import _key
+
+    def view(request):
+        response = HttpResponse("closing soon")
+        response["Cache-Control"] = "max-age=42"
+        return response
+
+    captured = {}
+    real_set = cache.set
+
+    def spy(key, value, timeout=None, **kwargs):
+        captured[key] = timeout
+        return real_set(key, value, timeout=timeout, **kwargs)
+
+    middleware = PublicPageCacheMiddleware(view)
+    request = RequestFactory().get("/events/closing/")
+    cache.set = spy
+    try:
+        middleware(request)
+    finally:
+        del cache.set
+    assert captured[_key(request)] == 42
+    assert middleware(RequestFactory().get("/events/closing/"))["X-Page-Cache"] == "hit"
