@@ -10,10 +10,11 @@
 3. For each concurrency level (16, 64, 256 clients) and each target (the trivial
    view, the home page, an event page, a constituency page, the people API) runs
    locust headless for a bounded time, each client requesting as fast as it is
-   answered (the statistics restart once every client is running).
+   answered (the statistics restart once every client is running), in rounds
+   with the trivial view measured right before and after each run.
 4. Prints requests per second, p50/p95/p99 latency and error rate per level and
-   target, and each target's throughput as a ratio of the trivial view's at the
-   same level, and writes them to bench/output/.
+   target (the median round), and each target's throughput as a ratio of the
+   trivial view's around it, and writes them to bench/output/.
 
 Only addresses on this machine are used; every run stops by itself.
 """
@@ -118,11 +119,61 @@ def wait_until_up(base: str, process, deadline_seconds: float = 180) -> None:
     raise SystemExit("the web process did not answer /healthz")
 
 
+def run_level(base, targets, users, seconds, rounds, workdir) -> list[dict]:
+    """Each target at this many clients, in rounds: every round measures the
+    baseline right before and right after the target, and the round's ratio is the
+    target's throughput over the mean of those two. A target's figures are the
+    median of its rounds, so a burst from a busy neighbour on the machine weighs
+    on both sides of a ratio and then on one round only."""
+    (baseline_name, baseline), *others = targets.items()
+    baselines = [measure(base, baseline_name, baseline, users, seconds, workdir)]
+    level = []
+    for name, target in others:
+        rounds_run = []
+        for _ in range(rounds):
+            stats = measure(base, name, target, users, seconds, workdir)
+            baselines.append(
+                measure(base, baseline_name, baseline, users, seconds, workdir)
+            )
+            reference = (baselines[-2]["rps"] + baselines[-1]["rps"]) / 2
+            stats["ratio"] = stats["rps"] / reference
+            rounds_run.append(stats)
+        level.append(combine(rounds_run, middle="ratio"))
+    summary = combine(baselines, middle="rps")
+    summary["ratio"] = 1.0
+    return [summary, *level]
+
+
+def measure(base, name, target, users, seconds, workdir) -> dict:
+    print(f"  {users:>4} clients  {name} ...", end="", flush=True)
+    stats = run_locust(base, target, users, seconds, Path(workdir))
+    stats.update(users=users, target=name, path=target["path"], cache=target["cache"])
+    print(
+        f" {stats['rps']:.0f} req/s, p95 {stats['p95_ms']:.0f} ms, "
+        f"{stats['errors']} errors"
+    )
+    return stats
+
+
+def combine(runs: list[dict], middle: str) -> dict:
+    """The run with the median ``middle`` value stands for all; requests and errors
+    are counted over every run."""
+    ordered = sorted(runs, key=lambda r: r[middle])
+    combined = dict(ordered[(len(ordered) - 1) // 2])
+    combined["requests"] = sum(r["requests"] for r in runs)
+    combined["errors"] = sum(r["errors"] for r in runs)
+    combined["error_rate"] = combined["errors"] / max(combined["requests"], 1)
+    combined["runs"] = len(runs)
+    return combined
+
+
 def warm(base: str, target: dict) -> str:
     request = urllib.request.Request(base + target["path"])  # noqa: S310
     if target.get("authorization"):
         request.add_header("Authorization", target["authorization"])
-    for _ in range(2):  # the second answer comes from the cache if anything does
+    # Enough requests for every web process to have served it once; the last
+    # answer comes from the cache if anything does.
+    for _ in range(20):
         try:
             with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
                 cache = response.headers.get("X-Page-Cache", "-")
@@ -164,8 +215,9 @@ def report(results: list[dict], info: dict) -> str:
     lines = [
         f"Load benchmark, {info['when']}: {info['people']:,} people, "
         f"{info['areas']:,} areas on PostgreSQL; gunicorn {info['workers']} "
-        f"processes x {info['threads']} threads; Redis cache; {info['seconds']} s "
-        "per run; locust on the same machine.",
+        f"processes x {info['threads']} threads; Redis cache; {info['rounds']} "
+        f"rounds of {info['seconds']} s per target (the median shown), the trivial "
+        "view before and after each; locust on the same machine.",
         "",
         "| clients | target | path | cache | req/s | x baseline | p50 ms | p95 ms "
         "| p99 ms | errors |",
@@ -187,7 +239,10 @@ def main() -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--levels", type=int, nargs="+", default=[16, 64, 256])
-    parser.add_argument("--seconds", type=int, default=15, help="per run")
+    parser.add_argument("--seconds", type=int, default=8, help="per run")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="runs of each target (median kept)"
+    )
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument(
@@ -229,32 +284,9 @@ def main() -> int:
             target["cache"] = warm(base, target)
         with tempfile.TemporaryDirectory() as workdir:
             for users in args.levels:
-                # The baseline runs first and again last at each level, and its
-                # mean is the reference: a busy neighbour on the machine then
-                # weighs on both sides of the ratio.
-                order = [*targets.items(), next(iter(targets.items()))]
-                level = []
-                for name, target in order:
-                    print(f"  {users:>4} clients  {name} ...", end="", flush=True)
-                    stats = run_locust(base, target, users, args.seconds, Path(workdir))
-                    stats.update(
-                        users=users, target=name, path=target["path"],
-                        cache=target["cache"],
-                    )  # fmt: skip
-                    level.append(stats)
-                    print(
-                        f" {stats['rps']:.0f} req/s, p95 {stats['p95_ms']:.0f} ms, "
-                        f"{stats['errors']} errors"
-                    )
-                first, last = level[0], level.pop()
-                for key in ("rps", "p50_ms", "p95_ms", "p99_ms"):
-                    first[key] = (first[key] + last[key]) / 2
-                first["requests"] += last["requests"]
-                first["errors"] += last["errors"]
-                first["error_rate"] = first["errors"] / max(first["requests"], 1)
-                for stats in level:
-                    stats["ratio"] = stats["rps"] / first["rps"]
-                results.extend(level)
+                results.extend(
+                    run_level(base, targets, users, args.seconds, args.rounds, workdir)
+                )
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=60)
@@ -262,6 +294,7 @@ def main() -> int:
     info.update(
         when=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         workers=args.workers, threads=args.threads, seconds=args.seconds,
+        rounds=args.rounds,
     )  # fmt: skip
     table = report(results, info)
     print()
