@@ -140,3 +140,44 @@ def test_notes_listing_is_narrowed_by_the_visibility_policy(client, make_staff):
     response = client.get(url)
     assert response.status_code == 200
     assert "eyes only" not in response.content.decode()
+
+
+def test_editing_or_deleting_an_event_in_the_admin_updates_the_public_page(
+    client, superuser, uk_areas, settings, django_capture_on_commit_callbacks
+):
+    """The constituency page is cached for the public; a correction made in the
+    admin shows there at once, not when the cached copy expires."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 300
+    cache.clear()
+    candidacy = CandidacyFactory(person__name="Ms Reply")
+    event = stance_record(
+        candidacy=candidacy, kind="replied", occurred_on=date(2024, 6, 2),
+        position="ceasefire", quote="Yes, now.", method="email",
+        evidence_url="https://example.org/reply", actor=None,
+    )  # fmt: skip
+    public = Client()
+    url = reverse("stances:constituency", args=[candidacy.area.slug])
+    assert "Yes, now." in public.get(url).content.decode()
+    assert public.get(url)["X-Page-Cache"] == "hit"
+
+    client.force_login(superuser)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("stance_events:edit", args=[event.pk]), {
+            "candidacy": candidacy.pk, "kind": "replied", "occurred_on": "2024-06-02",
+            "position": "ceasefire", "quote": "Yes, and at once.", "method": "email",
+            "evidence_url": "https://example.org/reply", "asked_by": "",
+        })  # fmt: skip
+    assert response.status_code == 302
+    page = public.get(url)
+    assert page["X-Page-Cache"] == "miss"
+    assert "Yes, and at once." in page.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("stance_events:delete", args=[event.pk]))
+    assert response.status_code == 302
+    assert not StanceEvent.objects.exists()
+    assert "Yes, and at once." not in public.get(url).content.decode()
+    cache.clear()
