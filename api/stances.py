@@ -32,7 +32,6 @@ from network.selectors import (
     StanceState,
     candidacies_with_stance,
     filter_by_state,
-    state_for,
 )
 from network.services import stance_record
 from network.visibility import (
@@ -45,6 +44,7 @@ from .authentication import is_partner
 from .filters import CodeFilter, _choice
 from .serializers import (
     AreaBriefSerializer,
+    CandidacyStanceSerializer,
     ElectionBriefSerializer,
     EvidenceSerializer,
     PartyBriefSerializer,
@@ -199,19 +199,8 @@ class StanceSerializer(serializers.Serializer):
             "election": _brief(ElectionBriefSerializer, role.election),
             "constituency": _brief(AreaBriefSerializer, role.area),
             "region": _brief(AreaBriefSerializer, role.area.region),
-            "position": state_for(role.current_position, role.asked_count).value,
-            "asked_count": role.asked_count,
-            "last_asked_on": _d(role.last_asked_on),
-            "evidence": (
-                {
-                    "kind": role.position_kind,
-                    "occurred_on": _d(role.position_on),
-                    "quote": role.position_quote,
-                    "evidence_url": role.position_evidence_url,
-                }
-                if role.current_position
-                else None
-            ),
+            # position, asked_count, last_asked_on, evidence: as on people.
+            **CandidacyStanceSerializer().to_representation(role),
             "events": [events.to_representation(e) for e in role.stance_events.all()],
             "page_url": (
                 f"{site}where-they-stand/{role.area.slug}/"
