@@ -12,10 +12,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import Site
 
-from cms import selectors, services, throttle
+from cms import selectors, services
 from cms.calendar import calendar_for_event, calendar_for_events
 from cms.forms import RegistrationForm
 from cms.models import EventPage, RegistrationState
+from ops import throttle
 
 SEARCH_QUERY_MAX = 200
 SEARCH_PAGE_SIZE = 10
@@ -33,7 +34,7 @@ def event_page_serve(request, page):
     if state == RegistrationState.OPEN:
         if request.method == "POST":
             form = RegistrationForm(request.POST)
-            if not throttle.allow(
+            if not throttle.allow_rate(
                 request, scope="registration", rate=settings.CMS_REGISTRATION_RATE
             ):
                 form.is_valid()

@@ -8,7 +8,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from wagtail.models import Page
 
-from . import services, throttle, tokens
+from ops import throttle
+
+from . import services, tokens
 from .forms import SignupForm
 
 

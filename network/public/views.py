@@ -25,20 +25,18 @@ from network.selectors import (
     overview,
     stances_election,
 )
+from ops import throttle
 
 
 def _lookups_exhausted(request) -> bool:
     """A per-address limit on postcode lookups, so the page cannot be used to
     drain the lookup service."""
-    address = request.META.get("REMOTE_ADDR", "unknown")
-    key = f"postcode-lookups:{address}"
-    cache.add(key, 0, timeout=60)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=60)
-        count = 1
-    return count > settings.POSTCODE_LOOKUPS_PER_MINUTE
+    return not throttle.allow(
+        request,
+        scope="postcode-lookups",
+        limit=settings.POSTCODE_LOOKUPS_PER_MINUTE,
+        window=60,
+    )
 
 
 def index(request):

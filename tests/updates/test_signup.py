@@ -294,7 +294,7 @@ def test_postcode_is_stored_with_its_constituency(
 
 
 def test_throttle_lets_people_through_when_the_cache_is_down(client, monkeypatch):
-    from cms.updates import throttle
+    from ops import throttle
 
     def broken(*args, **kwargs):
         raise ConnectionError("cache down")

@@ -1,0 +1,50 @@
+"""The per-client limit on public forms (event registration, sign-up for updates,
+postcode lookups), kept in Django's cache (Redis in production, shared by every
+web process).
+
+A fixed window per client and scope: at most ``limit`` attempts in ``window``
+seconds from the first. Clients are told apart by their address, keyed-hashed with
+the site's secret so the cache holds no IP address. If the cache is down the
+request is let through: a limit must not take a form down with it.
+"""
+
+import hashlib
+import hmac
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
+
+PERIODS = {"minute": 60, "hour": 3600, "day": 86400}
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """``"10/hour"`` -> (10, 3600)."""
+    count, _, period = rate.partition("/")
+    return int(count), PERIODS[period]
+
+
+def allow(request, *, scope: str, limit: int, window: int) -> bool:
+    """Count one attempt for this client; False once it is over ``limit``."""
+    address = request.META.get("REMOTE_ADDR", "").encode()
+    digest = hmac.new(settings.SECRET_KEY.encode(), address, hashlib.sha256)
+    key = f"throttle:{scope}:{digest.hexdigest()[:32]}"
+    try:
+        cache.add(key, 0, timeout=window)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=window)
+            count = 1
+    except Exception as error:
+        logger.warning("Throttle %s unavailable (%s)", scope, type(error).__name__)
+        return True
+    return count <= limit
+
+
+def allow_rate(request, *, scope: str, rate: str) -> bool:
+    """:func:`allow` with the limit given as a rate such as ``"10/hour"``."""
+    limit, window = parse_rate(rate)
+    return allow(request, scope=scope, limit=limit, window=window)
