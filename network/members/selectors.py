@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from network.models import (
     Affiliation,
@@ -14,6 +14,7 @@ from network.models import (
     ProfileChange,
     Role,
 )
+from network.selectors import areas_within
 from network.visibility import audience_for_user, visible_contacts, visible_people
 
 
@@ -54,13 +55,9 @@ def directory_people(*, viewer) -> QuerySet:
 
 def filter_by_area(queryset: QuerySet, area: Area) -> QuerySet:
     """People with a role in the area or anywhere inside it (wards of a council,
-    everything in a region or nation)."""
-    return queryset.filter(
-        Q(roles__area=area)
-        | Q(roles__area__parent=area)
-        | Q(roles__area__region=area)
-        | Q(roles__area__nation=area)
-    ).distinct()
+    districts of a county and their wards, everything in a region or nation): the
+    same containment as the API's ``?area=``."""
+    return queryset.filter(roles__area__in=areas_within(area)).distinct()
 
 
 def area_choices() -> QuerySet:

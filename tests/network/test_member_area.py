@@ -205,6 +205,13 @@ def test_directory_filters_by_name_area_role_and_group(client, people):
     assert names(role=RoleKind.CANDIDATE) == set()
     assert names(group=group.pk) == {"Cy Private"}
 
+    # A county takes in its districts' wards, as the API's ?area= does.
+    pendle_ward = Area.objects.filter(parent__gss_code="E07000122").first()
+    RoleFactory(person=hidden, area=pendle_ward)
+    lancashire = Area.objects.get(gss_code="E10000017")
+    assert pendle_ward.parent.parent == lancashire
+    assert names(area=lancashire.pk) == {"Cy Private"}
+
 
 # ------------------------------------------------------------------ editing
 
