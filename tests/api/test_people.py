@@ -256,6 +256,10 @@ def test_change_feed_query_count_does_not_grow(directory, network):
     counts = []
     for size in (10, 200):
         with CaptureQueriesContext(connection) as captured:
-            network.get("/api/v1/people/", {"modified_since": since, "page_size": size})
+            response = network.get(
+                "/api/v1/people/", {"modified_since": since, "page_size": size}
+            )
+        assert response.status_code == 200
+        assert len(response.json()["results"]) == size
         counts.append(len(captured))
     assert counts[0] == counts[1]
