@@ -6,8 +6,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-# Parallel test workers (pytest-xdist): one per core; PYTEST_WORKERS=0 runs in one process.
-PYTEST_WORKERS ?= auto
+# Parallel test workers (pytest-xdist): one per core, at most 8; PYTEST_WORKERS=0
+# runs in one process.
+PYTEST_WORKERS ?= auto --maxprocesses 8
 
 .PHONY: help install run test lint format check coverage security deploy-check static web worker bench bench-load bench-mail bench-api clean axe
 

@@ -219,7 +219,13 @@ CMS_REGISTRATION_RATE = env("CMS_REGISTRATION_RATE", default="10/hour")
 # ------------------------------------------------------------------ REST framework
 # Global defaults stay permissive because Wagtail's own API views inherit them;
 # every viewset in api/ sets its own authentication and permission classes.
+# How many proxies in front of the site append to X-Forwarded-For. Throttles tell
+# clients apart by address: 0 uses the connecting address; behind one proxy (the
+# usual install), 1 takes the address that proxy appended, which a client cannot
+# forge. Used by the API's throttles and ops.throttle alike.
+NUM_PROXIES = env.int("DJANGO_NUM_PROXIES", default=0)
 REST_FRAMEWORK = {
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

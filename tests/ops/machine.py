@@ -4,9 +4,11 @@ import os
 
 
 def machine_redis_url() -> str:
-    """The machine's Redis, in a database of the tests' own: 15, and 13 down to 8
-    for further parallel test workers (pytest -n), so workers never clear each
-    other's keys (14 is the load benchmark's)."""
+    """The machine's Redis, in a database of the tests' own: 15, then 13 down to 1
+    for further parallel test workers (pytest -n; `make test` runs at most 8), so
+    workers never clear each other's keys (14 is the load benchmark's)."""
     worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
-    database = 15 if worker == 0 else 13 - (worker - 1) % 6
+    if worker > 13:
+        raise RuntimeError("more than 14 test workers: Redis has no database left")
+    database = 15 if worker == 0 else 14 - worker
     return f"redis://127.0.0.1:6379/{database}"
