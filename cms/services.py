@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -106,8 +107,19 @@ def registration_create(
             outcome = RegistrationOutcome.WAITING
         else:
             outcome = RegistrationOutcome.CONFIRMED
-    registration_email_send(registration=registration, outcome=outcome)
+    if outcome != RegistrationOutcome.ALREADY_REGISTERED or _may_tell_again(
+        registration
+    ):
+        registration_email_send(registration=registration, outcome=outcome)
     return RegistrationResult(registration, outcome, event_was_full=full)
+
+
+def _may_tell_again(registration: Registration) -> bool:
+    """True at most once per ``CMS_ALREADY_REGISTERED_EMAIL_AFTER`` seconds for a
+    registration (and never while the cache is down: the first email went out)."""
+    made = registration.created_at.timestamp()
+    key = f"cms:already-registered:{registration.pk}:{made}"
+    return cache.add(key, 1, timeout=settings.CMS_ALREADY_REGISTERED_EMAIL_AFTER)
 
 
 def registration_email_send(

@@ -134,6 +134,9 @@ _scheme, _sep, _rest = EMAIL_URL.partition("://")
 vars().update(
     env.email_url_config(f"{_EMAIL_SCHEME_ALIASES.get(_scheme, _scheme)}://{_rest}")
 )
+# Seconds to wait on the mail server: a slow one must not hold a web process (the
+# registration email goes out during the request) until gunicorn kills it.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="No Ceasefire No Vote <updates@localhost>"
 )
@@ -215,6 +218,11 @@ WAGTAILEMBEDS_FINDERS = []
 # ------------------------------------------------------------------ campaign site
 # How many event registrations one client address may send, e.g. "10/hour".
 CMS_REGISTRATION_RATE = env("CMS_REGISTRATION_RATE", default="10/hour")
+# An address registered again is told so at most once in this many seconds: the
+# form takes no CSRF token, so it must not be a way to flood someone's inbox.
+CMS_ALREADY_REGISTERED_EMAIL_AFTER = env.int(
+    "CMS_ALREADY_REGISTERED_EMAIL_AFTER", default=900
+)
 
 # ------------------------------------------------------------------ REST framework
 # Global defaults stay permissive because Wagtail's own API views inherit them;
