@@ -231,6 +231,27 @@ def test_pages_render_in_a_constant_number_of_queries(
     assert max(many.values()) <= 25, many
 
 
+def test_the_calendar_feed_costs_the_same_queries_with_more_events(client, site_pages):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from icalendar import Calendar
+
+    def count():
+        client.get("/events.ics")  # warm the site caches
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/events.ics")
+        return len(queries), len(Calendar.from_ical(response.content).walk("VEVENT"))
+
+    few = count()
+    for n in range(5):
+        site_pages.event.copy(
+            update_attrs={"slug": f"another-session-{n}", "title": f"Session {n}"}
+        )
+    many = count()
+    assert (few[1], many[1]) == (1, 6)
+    assert many[0] == few[0]
+
+
 def test_a_statement_names_only_signatories_with_a_public_profile(client, site_pages):
     from cms.models import StatementSignatory
 
