@@ -137,8 +137,6 @@ class StanceEventSerializer(serializers.Serializer):
         fields = stance_event_fields(_audience(self))
         data = {"id": event.pk}
         for name in fields:
-            if name == "recorded_by":
-                continue  # who typed it in stays in the admin
             value = getattr(event, name)
             data[name] = _d(value) if name == "occurred_on" else value
         return data

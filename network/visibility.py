@@ -85,9 +85,10 @@ def visible_people(queryset: QuerySet, audience: Audience) -> QuerySet:
 
 # ------------------------------------------------------------------ stances
 
-# Which fields of a stance event each audience sees. Who asked is the network's
-# business; who typed it in is the coordinators'. A candidate's replies and their
-# evidence are public: that is the point of asking.
+# Which fields of a stance event each audience sees, on pages and in the API. Who
+# asked is the network's business. Who typed an event in is shown nowhere but the
+# admin's Stance events listing (behind the coordinators' permission). A
+# candidate's replies and their evidence are public: that is the point of asking.
 STANCE_EVENT_FIELDS: dict[Audience, tuple[str, ...]] = {
     Audience.PUBLIC: (
         "kind", "occurred_on", "method", "position", "quote", "evidence_url",
@@ -98,7 +99,7 @@ STANCE_EVENT_FIELDS: dict[Audience, tuple[str, ...]] = {
     ),
     Audience.COORDINATORS: (
         "kind", "occurred_on", "method", "position", "quote", "evidence_url",
-        "asked_by", "recorded_by",
+        "asked_by",
     ),
 }  # fmt: skip
 
