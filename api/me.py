@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from network.members import services
 from network.models import ChangeSource, ContactKind, Visibility
-from network.visibility import Audience, visible_contacts
+from network.visibility import own_contacts
 
 from .authentication import PartnerKeyAuthentication
 from .permissions import IsNetworkMember
@@ -82,7 +82,7 @@ WRITABLE = {"pronouns", "bio", "public_profile", "contacts", "version"}
 
 
 def _profile(person) -> dict:
-    contacts = visible_contacts(person.contacts.all(), Audience.COORDINATORS)
+    contacts = own_contacts(person)
     return {
         "version": services.person_version(person),
         "slug": person.slug,

@@ -76,6 +76,12 @@ def visible_contacts(queryset: QuerySet, audience: Audience) -> QuerySet:
     return queryset.filter(visibility__in=CONTACT_LEVELS[audience])
 
 
+def own_contacts(person) -> QuerySet:
+    """A member sees, and edits, every one of their own contacts, whatever its
+    level: the profile form and ``/api/v1/me/`` treat this as the whole list."""
+    return person.contacts.order_by("sort_order", "pk")
+
+
 def visible_people(queryset: QuerySet, audience: Audience) -> QuerySet:
     """Narrow a Person queryset to the people the audience may know about."""
     if audience >= Audience.NETWORK:

@@ -23,7 +23,7 @@ from network.models import (
     Person,
     RoleKind,
 )
-from network.visibility import audience_for_user
+from network.visibility import audience_for_user, own_contacts
 
 from . import selectors, services
 from .forms import (
@@ -184,7 +184,7 @@ def _contact_initial(person):
             "label": c.label,
             "visibility": c.visibility,
         }
-        for c in person.contacts.order_by("sort_order", "pk")
+        for c in own_contacts(person)
     ]
 
 
