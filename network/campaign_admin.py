@@ -40,7 +40,12 @@ from network.models import (
     StanceEvent,
     StanceKind,
 )
-from network.selectors import StanceState, candidacies_with_stance, filter_by_state
+from network.selectors import (
+    StanceState,
+    areas_within,
+    candidacies_with_stance,
+    filter_by_state,
+)
 from network.services import stance_record
 from network.visibility import visible_notes
 from ops.pagecache import purge_public_pages
@@ -88,7 +93,7 @@ class CandidacyFilterSet(WagtailFilterSet):
     def filter_region(self, queryset, name, area):
         if not area:
             return queryset
-        return queryset.filter(Q(area__region=area) | Q(area__nation=area))
+        return queryset.filter(area__in=areas_within(area))
 
     def filter_state(self, queryset, name, state):
         return filter_by_state(queryset, state) if state else queryset
@@ -220,9 +225,7 @@ class StanceEventFilterSet(WagtailFilterSet):
     def filter_region(self, queryset, name, area):
         if not area:
             return queryset
-        return queryset.filter(
-            Q(candidacy__area__region=area) | Q(candidacy__area__nation=area)
-        )
+        return queryset.filter(candidacy__area__in=areas_within(area))
 
 
 class StanceEventIndexView(generic.IndexView):

@@ -41,6 +41,7 @@ from network.models import (
     PersonStatus,
     RoleKind,
 )
+from network.selectors import areas_within
 
 COUNCIL_TYPES = (AreaType.COUNTY, AreaType.LOCAL_AUTHORITY)
 
@@ -92,18 +93,13 @@ class PersonFilterSet(WagtailFilterSet):
     def filter_council(self, queryset, name, council):
         if not council:
             return queryset
-        return queryset.filter(
-            Q(roles__area=council)
-            | Q(roles__area__parent=council)
-            | Q(roles__area__council_overlaps__council=council)
-        ).distinct()
+        inside = areas_within(council, include_overlapping=True)
+        return queryset.filter(roles__area__in=inside).distinct()
 
     def filter_region(self, queryset, name, area):
         if not area:
             return queryset
-        return queryset.filter(
-            Q(roles__area__region=area) | Q(roles__area__nation=area)
-        ).distinct()
+        return queryset.filter(roles__area__in=areas_within(area)).distinct()
 
 
 class PersonViewSet(SnippetViewSet):
@@ -267,14 +263,12 @@ class AreaFilterSet(WagtailFilterSet):
     def filter_region(self, queryset, name, area):
         if not area:
             return queryset
-        return queryset.filter(Q(pk=area.pk) | Q(region=area) | Q(nation=area))
+        return queryset.filter(pk__in=areas_within(area).values("pk"))
 
     def filter_council(self, queryset, name, council):
         if not council:
             return queryset
-        return queryset.filter(
-            Q(pk=council.pk) | Q(parent=council) | Q(parent__parent=council)
-        )
+        return queryset.filter(pk__in=areas_within(council).values("pk"))
 
 
 class AreaPermissionPolicy(ModelPermissionPolicy):

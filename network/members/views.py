@@ -264,7 +264,7 @@ def person_edit(request, slug):
             "form": form,
             "formset": formset,
             "conflict": conflict,
-            "current_contacts": person.contacts.order_by("sort_order", "pk"),
+            "current_contacts": own_contacts(person),
         },
         status=status,
     )

@@ -44,6 +44,13 @@ def test_people_listing_searches_and_filters(client, superuser, uk_areas):
     )
     assert b"Findable Councillor" in by_council.content
     assert b"Someone Else" not in by_council.content
+    # A county takes in its districts' wards, as the directory and the API do.
+    pendle_ward = Area.objects.filter(parent__gss_code="E07000122").first()
+    RoleFactory(person=PersonFactory(name="Pendle Councillor"), area=pendle_ward)
+    lancashire = Area.objects.get(gss_code="E10000017")
+    by_county = client.get(url("person"), {"council": lancashire.pk})
+    assert b"Pendle Councillor" in by_county.content
+    assert b"Findable Councillor" not in by_county.content
 
 
 def test_areas_listing_filters_by_type_and_council(client, superuser, uk_areas):
