@@ -48,7 +48,6 @@ from network.selectors import (
 )
 from network.services import stance_record
 from network.visibility import visible_notes
-from ops.pagecache import purge_public_pages
 
 
 def regions_and_nations(request=None):
@@ -259,29 +258,12 @@ class StanceEventCreateView(generic.CreateView):
         return event
 
 
-# The public pages show stances (where-they-stand, constituency pages): every
-# change made here drops their cached copies, as recording one does.
-class StanceEventEditView(generic.EditView):
-    def save_instance(self):
-        event = super().save_instance()
-        purge_public_pages()
-        return event
-
-
-class StanceEventDeleteView(generic.DeleteView):
-    def delete_action(self):
-        super().delete_action()
-        purge_public_pages()
-
-
 class StanceEventViewSet(ModelViewSet):
     model = StanceEvent
     name = "stance_events"
     icon = "list-ul"
     menu_label = "Stance events"
     add_view_class = StanceEventCreateView
-    edit_view_class = StanceEventEditView
-    delete_view_class = StanceEventDeleteView
     index_view_class = StanceEventIndexView
     filterset_class = StanceEventFilterSet
     search_fields = ["candidacy__person__name", "candidacy__area__name", "quote"]

@@ -11,7 +11,6 @@ from django.db import transaction
 from wagtail.log_actions import log
 
 from network.models import CoordinationNote, NoteVisibility, Role, StanceEvent
-from ops.pagecache import purge_public_pages
 
 
 @transaction.atomic
@@ -40,9 +39,7 @@ def stance_record(
         recorded_by=actor if getattr(actor, "pk", None) else None,
     )
     event.full_clean()
-    event.save()
-    # The public pages show stances: drop their cached copies.
-    purge_public_pages()
+    event.save()  # network.signals drops the cached public pages
     return event
 
 
