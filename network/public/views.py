@@ -76,18 +76,7 @@ def index(request):
             return redirect("stances:constituency", slug=results[0].slug)
 
     summary = overview()
-    layout = load_layout()
-    hexes = [
-        {
-            "cell": cell,
-            "state": summary.states_by_gss.get(cell.gss_code, "not_asked"),
-            "label": ConstituencyState(
-                summary.states_by_gss.get(cell.gss_code, "not_asked")
-            ).label,
-            "url": reverse("stances:constituency", args=[_slug(cell)]),
-        }
-        for cell in layout.cells
-    ]
+    hexes = _hexes(summary)
     context = {
         "postcode_form": postcode_form,
         "search_form": search_form,
@@ -109,7 +98,7 @@ def index(request):
             for region, counts in summary.regions
         ],
         "states": list(ConstituencyState),
-        "layout": layout,
+        "layout": load_layout(),
         "hexes": hexes,
         "page_url": request.build_absolute_uri(reverse("stances:index")),
         # For the site's SEO and sharing tags (templates/includes/seo.html).
@@ -123,8 +112,21 @@ def index(request):
     return render(request, "network/stances/index.html", context, status=status)
 
 
-def _slug(cell) -> str:
-    return _slugs_by_gss()[cell.gss_code]
+def _hexes(summary) -> list[dict]:
+    """Each constituency of the hex map with its state and its page's address."""
+    slugs = _slugs_by_gss()  # once: one cache read, not one per hex
+    hexes = []
+    for cell in load_layout().cells:
+        state = ConstituencyState(summary.states_by_gss.get(cell.gss_code, "not_asked"))
+        hexes.append(
+            {
+                "cell": cell,
+                "state": state.value,
+                "label": state.label,
+                "url": reverse("stances:constituency", args=[slugs[cell.gss_code]]),
+            }
+        )
+    return hexes
 
 
 def _slugs_by_gss() -> dict[str, str]:

@@ -247,6 +247,26 @@ def test_export_contains_a_record_of_every_model_and_nothing_of_others(
     assert all("data" not in row for row in data["authenticators"])
 
 
+def test_erasure_drops_the_cached_public_pages(
+    client, two_members, superuser, django_capture_on_commit_callbacks
+):
+    """On its own (no registration whose deletion would purge anyway): the person
+    must vanish from cached pages at once."""
+    from ops.pagecache import GENERATION_KEY
+
+    leaving, _ = two_members
+    request = _deletion_request(leaving.person, leaving)
+    client.force_login(superuser)
+    cache.set(GENERATION_KEY, "before")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("members_deletion_confirm", args=[request.pk]),
+            {"decision": "erase"},
+        )
+    assert response.status_code == 302
+    assert cache.get(GENERATION_KEY) != "before"
+
+
 def test_erasure_removes_a_record_of_every_model_and_keeps_others(
     client, two_members, superuser, django_capture_on_commit_callbacks
 ):
