@@ -6,10 +6,17 @@ raises when the server is unreachable, which would turn a cache outage into a
 site outage. Here a failed read is a miss and a failed write is skipped: pages are
 rendered fresh, throttles let requests through, and /healthz reports the cache as
 down (its write-then-read round trip fails), so operators still find out.
+
+After a failure the server is left alone for ``RETRY_SECONDS`` (per process): a
+request makes several cache calls, and each would otherwise wait for the
+connection timeout and log a line of its own.
 """
 
 import logging
+import threading
+import time
 
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
@@ -21,64 +28,50 @@ def _unavailable(operation: str, error: Exception) -> None:
     logger.warning("Cache unavailable during %s (%s)", operation, type(error).__name__)
 
 
+RETRY_SECONDS = 5.0
+
+# When each Redis server may next be tried, shared by the threads of a process.
+_resting_until: dict[tuple, float] = {}
+_lock = threading.Lock()
+
+
 class TolerantRedisCache(RedisCache):
-    def get(self, key, default=None, version=None):
+    def _attempt(self, operation: str, fallback, *args):
+        """Django's Redis operation, or ``fallback`` if Redis fails or is resting."""
+        servers = tuple(self._servers)
+        if time.monotonic() < _resting_until.get(servers, 0.0):
+            return fallback
         try:
-            return super().get(key, default, version)
+            return getattr(super(), operation)(*args)
         except RedisError as error:
-            _unavailable("get", error)
-            return default
+            with _lock:
+                _resting_until[servers] = time.monotonic() + RETRY_SECONDS
+            _unavailable(operation, error)
+            return fallback
+
+    def get(self, key, default=None, version=None):
+        return self._attempt("get", default, key, default, version)
 
     def get_many(self, keys, version=None):
-        try:
-            return super().get_many(keys, version)
-        except RedisError as error:
-            _unavailable("get_many", error)
-            return {}
+        return self._attempt("get_many", {}, keys, version)
 
     def has_key(self, key, version=None):
-        try:
-            return super().has_key(key, version)
-        except RedisError as error:
-            _unavailable("has_key", error)
-            return False
+        return self._attempt("has_key", False, key, version)
 
-    def set(self, key, value, timeout=None, version=None):
-        try:
-            super().set(key, value, timeout, version)
-        except RedisError as error:
-            _unavailable("set", error)
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        self._attempt("set", None, key, value, timeout, version)
 
-    def add(self, key, value, timeout=None, version=None):
-        try:
-            return super().add(key, value, timeout, version)
-        except RedisError as error:
-            _unavailable("add", error)
-            return False
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._attempt("add", False, key, value, timeout, version)
 
-    def set_many(self, data, timeout=None, version=None):
-        try:
-            return super().set_many(data, timeout, version)
-        except RedisError as error:
-            _unavailable("set_many", error)
-            return list(data)
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._attempt("set_many", list(data), data, timeout, version)
 
-    def touch(self, key, timeout=None, version=None):
-        try:
-            return super().touch(key, timeout, version)
-        except RedisError as error:
-            _unavailable("touch", error)
-            return False
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._attempt("touch", False, key, timeout, version)
 
     def delete(self, key, version=None):
-        try:
-            return super().delete(key, version)
-        except RedisError as error:
-            _unavailable("delete", error)
-            return False
+        return self._attempt("delete", False, key, version)
 
     def delete_many(self, keys, version=None):
-        try:
-            super().delete_many(keys, version)
-        except RedisError as error:
-            _unavailable("delete_many", error)
+        self._attempt("delete_many", None, keys, version)

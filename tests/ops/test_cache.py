@@ -2,6 +2,7 @@
 
 import pytest
 
+from ops import cache as tolerant
 from ops.cache import TolerantRedisCache
 from tests.ops.machine import machine_redis_url
 
@@ -12,20 +13,53 @@ def make_cache(location):
     return TolerantRedisCache(location, {"OPTIONS": OPTIONS, "KEY_PREFIX": "ncnv-test"})
 
 
+DOWN = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+
+
+@pytest.fixture(autouse=True)
+def no_resting_servers():
+    tolerant._resting_until.clear()
+    yield
+    tolerant._resting_until.clear()
+
+
 def test_every_operation_on_an_unreachable_redis_is_a_miss_not_an_error(caplog):
-    cache = make_cache("redis://127.0.0.1:1/0")  # nothing listens on port 1
-    assert cache.get("page", "fallback") == "fallback"
-    assert cache.get_many(["a", "b"]) == {}
-    assert cache.has_key("page") is False
-    cache.set("page", "html")
-    assert cache.add("page", "html") is False
-    assert cache.set_many({"a": 1, "b": 2}) == ["a", "b"]
-    assert cache.touch("page") is False
-    assert cache.delete("page") is False
-    cache.delete_many(["a", "b"])
+    cache = make_cache(DOWN)
+    operations = [
+        (lambda: cache.get("page", "fallback"), "fallback"),
+        (lambda: cache.get_many(["a", "b"]), {}),
+        (lambda: cache.has_key("page"), False),
+        (lambda: cache.set("page", "html"), None),
+        (lambda: cache.add("page", "html"), False),
+        (lambda: cache.set_many({"a": 1, "b": 2}), ["a", "b"]),
+        (lambda: cache.touch("page"), False),
+        (lambda: cache.delete("page"), False),
+        (lambda: cache.delete_many(["a", "b"]), None),
+    ]
+    for operation, fallback in operations:
+        tolerant._resting_until.clear()  # each one really tries the server
+        assert operation() == fallback
     # Each failure is logged by operation and error type, never with the key.
+    for name in ("get", "get_many", "has_key", "set", "add", "set_many", "touch"):
+        assert f"Cache unavailable during {name} (ConnectionError)" in caplog.text
     assert "Cache unavailable during delete_many (ConnectionError)" in caplog.text
     assert "page" not in caplog.text
+
+
+def test_after_a_failure_the_server_rests_so_a_request_waits_and_logs_once(
+    caplog, monkeypatch
+):
+    cache = make_cache(DOWN)
+    now = [1000.0]
+    monkeypatch.setattr(tolerant.time, "monotonic", lambda: now[0])
+    assert cache.get("page", "fallback") == "fallback"
+    for _ in range(10):  # the rest of a request: answered at once, not tried
+        assert cache.get_many(["a"]) == {}
+        cache.set("page", "html")
+    assert caplog.text.count("Cache unavailable") == 1
+    now[0] += tolerant.RETRY_SECONDS + 1  # then it is tried again
+    assert cache.get("page", "fallback") == "fallback"
+    assert caplog.text.count("Cache unavailable") == 2
 
 
 @pytest.fixture
