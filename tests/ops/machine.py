@@ -11,4 +11,7 @@ def machine_redis_url() -> str:
     if worker > 13:
         raise RuntimeError("more than 14 test workers: Redis has no database left")
     database = 15 if worker == 0 else 14 - worker
-    return f"redis://127.0.0.1:6379/{database}"
+    # TEST_REDIS_PORT lets two checkouts run their suites at once on one machine,
+    # each against a Redis server of its own.
+    port = int(os.environ.get("TEST_REDIS_PORT", "6379"))
+    return f"redis://127.0.0.1:{port}/{database}"
