@@ -6,7 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from network.members.views import AdminLoginView
+from network.members.views import AdminLoginView, frontend_login
 from ops import views as ops_views
 
 handler500 = ops_views.server_error
@@ -15,6 +15,9 @@ urlpatterns = [
     # The admin's sign-in is allauth's, so the second factor applies there too.
     path("admin/login/", AdminLoginView.as_view(), name="admin_login"),
     path("admin/", include(wagtailadmin_urls)),
+    # Ahead of Wagtail's own front-end sign-in (in wagtail_urls), which would take
+    # a password alone and skip the second factor and the rate limits.
+    path("_util/login/", frontend_login, name="frontend_login"),
     path("accounts/", include("allauth.urls")),
     path("network/", include("network.members.urls")),
     path("where-they-stand/", include("network.public.urls")),

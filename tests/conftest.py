@@ -50,9 +50,11 @@ def make_staff(django_user_model):
 
 @pytest.fixture
 def admin_client_for(client):
+    """``admin_client_for(user)``: the test client, signed in as ``user`` with the
+    second factor passed (see :func:`sign_in_with_mfa`)."""
+
     def login(user):
-        client.force_login(user)
-        return client
+        return sign_in_with_mfa(client, user)
 
     return login
 
@@ -78,6 +80,29 @@ def enrol_mfa(user) -> str:
     TOTP.activate(user, secret)
     RecoveryCodes.activate(user)
     return secret
+
+
+def sign_in_with_mfa(client, user):
+    """Sign ``user`` in on a test client the way allauth leaves a session after the
+    password and the authenticator app's code: ``force_login`` alone would not pass
+    the admin's gate, which wants this session to have completed the second factor
+    (network/middleware.py). allauth's own function records the two steps. Returns
+    the client."""
+    from allauth.account.internal.flows.login import record_authentication
+    from allauth.mfa.models import Authenticator
+    from django.test import RequestFactory
+
+    client.force_login(user)
+    request = RequestFactory().get("/")
+    request.session = client.session
+    record_authentication(request, user, "password", email=user.email)
+    totp = Authenticator.objects.filter(
+        user_id=user.pk, type=Authenticator.Type.TOTP
+    ).first()
+    if totp is not None:
+        record_authentication(request, user, "mfa", id=totp.pk, type=totp.type)
+    request.session.save()
+    return client
 
 
 def totp_code(secret: str) -> str:

@@ -447,6 +447,10 @@ ADMIN_REQUIRES_MFA = env.bool("ADMIN_REQUIRES_MFA", default=True)
 # rate-limited path); the admin's own forms for these are switched off.
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+# Private pages and documents send visitors to allauth's sign-in (second factor,
+# rate limits), not to Wagtail's front-end one, which takes a password alone;
+# config/urls.py sends that one's address (/_util/login/) here too.
+WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 
 # Profile photos members upload (network/members/photos.py).
 PROFILE_PHOTO_MAX_BYTES = 5 * 1024 * 1024

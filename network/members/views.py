@@ -1,5 +1,8 @@
-"""The member area (/network/) and the admin's sign-in page. Views stay thin: reads
-come from selectors, writes from services, visibility from network/visibility.py."""
+"""The member area (/network/) and the sign-in addresses that lead to allauth. Views
+stay thin: reads come from selectors, writes from services, visibility from
+network/visibility.py."""
+
+from urllib.parse import urlencode
 
 import django_filters
 from allauth.account.views import LoginView
@@ -46,6 +49,17 @@ class AdminLoginView(LoginView):
             request.GET = request.GET.copy()
             request.GET["next"] = reverse("wagtailadmin_home")
         return super().dispatch(request, *args, **kwargs)
+
+
+def frontend_login(request):
+    """Wagtail's front-end sign-in address, /_util/login/ (linked from private pages
+    and documents), leads to allauth's sign-in, keeping the page asked for. Nothing
+    posted here is read."""
+    url = reverse("account_login")
+    next_url = request.GET.get("next")
+    if next_url:
+        url = f"{url}?{urlencode({'next': next_url})}"
+    return redirect(url)
 
 
 def member_required(permission):

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.test import Client
 
 from network.models import Area, AreaType, Person
+from tests.conftest import sign_in_with_mfa
 from tests.e2e.conftest import BROWSER_TEST
 from tests.factories import build_site_pages
 
@@ -58,7 +59,7 @@ def test_site_api_docs_and_admin_load_fully_under_their_policies(
 
     # The admin, signed in: its own policy, still nothing from another host.
     client = Client()
-    client.force_login(superuser)
+    sign_in_with_mfa(client, superuser)
     page.context.add_cookies(
         [
             {

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from network.models import Area, Person, Visibility
+from tests.conftest import sign_in_with_mfa
 from tests.factories import ContactFactory, ElectionFactory, GroupFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,15 +19,15 @@ def url(model, view="list", *args):
 @pytest.mark.parametrize("model", LISTINGS)
 def test_superuser_sees_every_directory_listing(client, superuser, uk_areas, model):
     PersonFactory(name="Listed Person")
-    client.force_login(superuser)
+    sign_in_with_mfa(client, superuser)
     response = client.get(url(model))
     assert response.status_code == 200
 
 
 def test_directory_menu_shows_for_permitted_staff_only(client, make_staff):
-    client.force_login(make_staff("view_person", username="viewer"))
+    sign_in_with_mfa(client, make_staff("view_person", username="viewer"))
     assert b"Directory" in client.get(reverse("wagtailadmin_home")).content
-    client.force_login(make_staff(username="nobody"))
+    sign_in_with_mfa(client, make_staff(username="nobody"))
     assert b"Directory" not in client.get(reverse("wagtailadmin_home")).content
 
 
@@ -35,7 +36,7 @@ def test_people_listing_searches_and_filters(client, superuser, uk_areas):
 
     RoleFactory(person=PersonFactory(name="Findable Councillor"))
     PersonFactory(name="Someone Else")
-    client.force_login(superuser)
+    sign_in_with_mfa(client, superuser)
     found = client.get(url("person"), {"q": "findable"})
     assert b"Findable Councillor" in found.content
     assert b"Someone Else" not in found.content
@@ -54,7 +55,7 @@ def test_people_listing_searches_and_filters(client, superuser, uk_areas):
 
 
 def test_areas_listing_filters_by_type_and_council(client, superuser, uk_areas):
-    client.force_login(superuser)
+    sign_in_with_mfa(client, superuser)
     blackburn = Area.objects.get(gss_code="E06000008")
     response = client.get(url("area"), {"area_type": "ward", "council": blackburn.pk})
     assert response.status_code == 200
@@ -64,7 +65,7 @@ def test_areas_listing_filters_by_type_and_council(client, superuser, uk_areas):
 
 def test_people_export_as_spreadsheet(client, superuser):
     PersonFactory(name="Exported Person")
-    client.force_login(superuser)
+    sign_in_with_mfa(client, superuser)
     response = client.get(url("person"), {"export": "csv"})
     assert response.status_code == 200
     body = b"".join(response.streaming_content).decode()
@@ -77,7 +78,7 @@ def test_people_export_as_spreadsheet(client, superuser):
 
 def test_person_edit_view_shows_inline_contacts(client, superuser):
     contact = ContactFactory(visibility=Visibility.COORDINATORS)
-    client.force_login(superuser)
+    sign_in_with_mfa(client, superuser)
     response = client.get(url("person", "edit", contact.person.pk))
     assert response.status_code == 200
     assert contact.value.encode() in response.content
@@ -85,7 +86,7 @@ def test_person_edit_view_shows_inline_contacts(client, superuser):
 
 def test_saving_a_person_with_a_new_contact_keeps_a_revision(client, superuser):
     person = PersonFactory(name="Revised Person")
-    client.force_login(superuser)
+    sign_in_with_mfa(client, superuser)
     form = {
         "name": "Revised Person",
         "slug": person.slug,
@@ -116,7 +117,7 @@ def test_saving_a_person_with_a_new_contact_keeps_a_revision(client, superuser):
 
 def test_invalid_contact_is_shown_as_a_field_error_and_nothing_saved(client, superuser):
     person = PersonFactory(name="Careful Person")
-    client.force_login(superuser)
+    sign_in_with_mfa(client, superuser)
     form = {
         "name": "Careful Person", "slug": person.slug, "status": "active",
         "roles-TOTAL_FORMS": "0", "roles-INITIAL_FORMS": "0",
@@ -133,7 +134,7 @@ def test_invalid_contact_is_shown_as_a_field_error_and_nothing_saved(client, sup
 
 def test_staff_with_view_permission_can_list_but_not_edit(client, make_staff):
     person = PersonFactory()
-    client.force_login(make_staff("view_person"))
+    sign_in_with_mfa(client, make_staff("view_person"))
     assert client.get(url("person")).status_code == 200
     response = client.get(url("person", "edit", person.pk))
     assert response.status_code in (302, 403)
@@ -147,7 +148,7 @@ def test_editors_cannot_change_areas_even_with_change_permission(
 ):
     area = Area.objects.get(gss_code="E05011515")
     user = make_staff("view_area", "change_area", "add_area", "delete_area")
-    client.force_login(user)
+    sign_in_with_mfa(client, user)
     assert client.get(url("area")).status_code == 200
     assert client.get(url("area", "inspect", area.pk)).status_code == 200
     assert client.get(url("area", "edit", area.pk)).status_code in (302, 403)
@@ -167,7 +168,7 @@ def test_anonymous_is_sent_to_login(client, model):
 
 @pytest.mark.parametrize("model", LISTINGS)
 def test_staff_without_directory_permissions_is_refused(client, make_staff, model):
-    client.force_login(make_staff())
+    sign_in_with_mfa(client, make_staff())
     response = client.get(url(model))
     assert response.status_code in (302, 403)
     if response.status_code == 302:
@@ -175,7 +176,7 @@ def test_staff_without_directory_permissions_is_refused(client, make_staff, mode
 
 
 def test_edit_views_for_each_model(client, superuser, uk_areas):
-    client.force_login(superuser)
+    sign_in_with_mfa(client, superuser)
     for model, obj in [
         ("person", PersonFactory()),
         ("group", GroupFactory()),
@@ -190,7 +191,7 @@ def test_people_listing_queries_do_not_grow_with_rows(
 ):
     from tests.factories import RoleFactory
 
-    client.force_login(superuser)
+    sign_in_with_mfa(client, superuser)
     RoleFactory()
     with django_assert_max_num_queries(40) as few:
         client.get(url("person"))

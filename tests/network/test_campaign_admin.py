@@ -10,6 +10,7 @@ from django.utils import timezone
 from network.models import CoordinationNote, NoteVisibility, StanceEvent, StanceKind
 from network.services import note_add, stance_record
 from network.visibility import MEMBER_GROUP
+from tests.conftest import sign_in_with_mfa
 from tests.factories import CandidacyFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +25,7 @@ def test_candidacies_listing_shows_derived_state_and_filters(
     stance_record(candidacy=asked, kind="chased", method="phone",
                   occurred_on=date(2024, 6, 9), actor=None)  # fmt: skip
     CandidacyFactory(person__name="Never Asked")
-    client.force_login(superuser)
+    sign_in_with_mfa(client, superuser)
     url = reverse("candidacies:index")
     page = client.get(url).content.decode()
     assert "Asked Twice" in page and "Never Asked" in page
@@ -37,7 +38,7 @@ def test_candidacies_listing_shows_derived_state_and_filters(
 
 def test_recording_an_event_in_the_admin(client, superuser, uk_areas):
     candidacy = CandidacyFactory(person__name="Ms Reply")
-    client.force_login(superuser)
+    sign_in_with_mfa(client, superuser)
     add = reverse("stance_events:add")
     form = client.get(add, {"candidacy": candidacy.pk}).content.decode()
     assert "Ms Reply - Blackburn" in form
@@ -61,7 +62,7 @@ def test_recording_an_event_in_the_admin(client, superuser, uk_areas):
 
 
 def test_campaign_menu_refuses_people_without_permission(client, make_staff):
-    client.force_login(make_staff(username="nobody"))
+    sign_in_with_mfa(client, make_staff(username="nobody"))
     for name in ("candidacies:index", "stance_events:index", "stance_events:add"):
         assert client.get(reverse(name)).status_code in (302, 403)
     notes = reverse("wagtailsnippets_network_coordinationnote:list")
@@ -83,7 +84,7 @@ def test_my_open_follow_ups_come_overdue_first(client, superuser, django_user_mo
                     follow_up_on=today - timedelta(days=9))  # fmt: skip
     CoordinationNote.objects.filter(pk=done.pk).update(done=True)
 
-    client.force_login(superuser)
+    sign_in_with_mfa(client, superuser)
     url = reverse("wagtailsnippets_network_coordinationnote:list")
     page = client.get(url, {"follow_ups": "mine"}).content.decode()
     assert page.index("Overdue") < page.index("Later")
@@ -97,7 +98,7 @@ def test_my_open_follow_ups_come_overdue_first(client, superuser, django_user_mo
 
 def test_adding_a_note_sets_the_author_and_sanitises(client, superuser):
     person = PersonFactory()
-    client.force_login(superuser)
+    sign_in_with_mfa(client, superuser)
     add = reverse("wagtailsnippets_network_coordinationnote:add")
     assert client.get(add, {"person": person.pk}).status_code == 200
     response = client.post(add, {
@@ -119,7 +120,7 @@ def test_notes_show_on_the_persons_admin_page_for_coordinators_only(
 ):
     person = PersonFactory()
     note_add(author=superuser, person=person, text="<p>Prefers phone calls</p>")
-    client.force_login(superuser)
+    sign_in_with_mfa(client, superuser)
     edit = reverse("wagtailsnippets_network_person:edit", args=[person.pk])
     page = client.get(edit).content.decode()
     assert "Prefers phone calls" in page
@@ -127,7 +128,7 @@ def test_notes_show_on_the_persons_admin_page_for_coordinators_only(
     # Staff who may edit people but are not coordinators see no notes.
     editor = make_staff("change_person", "view_person", username="editor")
     editor.groups.add(AuthGroup.objects.get_or_create(name=MEMBER_GROUP)[0])
-    client.force_login(editor)
+    sign_in_with_mfa(client, editor)
     assert "Prefers phone calls" not in client.get(edit).content.decode()
 
 
@@ -135,7 +136,7 @@ def test_notes_listing_is_narrowed_by_the_visibility_policy(client, make_staff):
     note_add(author=None, person=PersonFactory(), text="Coordinators' eyes only",
              visibility=NoteVisibility.COORDINATORS)  # fmt: skip
     staff = make_staff("view_coordinationnote", username="viewer")
-    client.force_login(staff)
+    sign_in_with_mfa(client, staff)
     url = reverse("wagtailsnippets_network_coordinationnote:list")
     response = client.get(url)
     assert response.status_code == 200
@@ -163,7 +164,7 @@ def test_editing_or_deleting_an_event_in_the_admin_updates_the_public_page(
     assert "Yes, now." in public.get(url).content.decode()
     assert public.get(url)["X-Page-Cache"] == "hit"
 
-    client.force_login(superuser)
+    sign_in_with_mfa(client, superuser)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("stance_events:edit", args=[event.pk]), {
             "candidacy": candidacy.pk, "kind": "replied", "occurred_on": "2024-06-02",

@@ -22,6 +22,7 @@ from network.models import (
     User,
 )
 from network.roles import COORDINATOR_GROUP, MEMBER_GROUP
+from tests.conftest import sign_in_with_mfa
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +56,7 @@ def test_coordinator_invites_from_the_admin_and_the_link_creates_the_account(
     client, coordinator, django_capture_on_commit_callbacks
 ):
     person = PersonFactory(name="Dee Invited")
-    client.force_login(coordinator)
+    sign_in_with_mfa(client, coordinator)
     listing = client.get(reverse("wagtailsnippets_network_person:list"))
     assert reverse("members_invite", args=[person.pk]).encode() in listing.content
     with django_capture_on_commit_callbacks(execute=True):
@@ -160,7 +161,7 @@ def test_members_and_editors_cannot_invite(client, make_member, make_staff):
         302,
         403,
     )
-    client.force_login(make_staff(username="editor"))
+    sign_in_with_mfa(client, make_staff(username="editor"))
     response = client.post(
         reverse("members_invite", args=[person.pk]), {"email": "x@example.org"}
     )
@@ -195,7 +196,7 @@ def test_join_request_waits_in_the_queue_and_approval_invites(
     join_request = JoinRequest.objects.get()
     assert join_request.status == JoinRequestStatus.PENDING
 
-    client.force_login(coordinator)
+    sign_in_with_mfa(client, coordinator)
     queue = client.get(reverse("joinrequest:index"))
     assert b"Eli Newcomer" in queue.content
     url = reverse("members_join_request_decide", args=[join_request.pk])
@@ -223,7 +224,7 @@ def test_join_request_waits_in_the_queue_and_approval_invites(
 def test_approval_can_link_an_existing_person(client, coordinator, uk_areas):
     existing = PersonFactory(name="Eli Known")
     JoinRequest.objects.create(**{**join_form(), "area": None})
-    client.force_login(coordinator)
+    sign_in_with_mfa(client, coordinator)
     join_request = JoinRequest.objects.get()
     client.post(
         reverse("members_join_request_decide", args=[join_request.pk]),
@@ -238,7 +239,7 @@ def test_approval_can_link_an_existing_person(client, coordinator, uk_areas):
 def test_decline(client, coordinator, uk_areas):
     JoinRequest.objects.create(**{**join_form(), "area": None})
     join_request = JoinRequest.objects.get()
-    client.force_login(coordinator)
+    sign_in_with_mfa(client, coordinator)
     client.post(
         reverse("members_join_request_decide", args=[join_request.pk]),
         {"decision": "decline"},
@@ -290,10 +291,10 @@ def test_demo_join_requests_are_seeded_once(uk_areas):
 def test_members_menu_listings_are_for_coordinators_and_read_only(
     client, coordinator, make_staff, viewset
 ):
-    client.force_login(coordinator)
+    sign_in_with_mfa(client, coordinator)
     assert client.get(reverse(f"{viewset}:index")).status_code == 200
     response = client.get(reverse(f"{viewset}:add"))
     assert response.status_code in (302, 403)  # nobody adds these by hand
-    client.force_login(make_staff(username="editor-like"))
+    sign_in_with_mfa(client, make_staff(username="editor-like"))
     response = client.get(reverse(f"{viewset}:index"))
     assert response.status_code in (302, 403)

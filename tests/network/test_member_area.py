@@ -19,6 +19,7 @@ from network.models import (
     Visibility,
 )
 from network.roles import COORDINATOR_GROUP
+from tests.conftest import sign_in_with_mfa
 from tests.factories import ContactFactory, GroupFactory, PersonFactory, RoleFactory
 
 pytestmark = pytest.mark.django_db
@@ -317,7 +318,7 @@ def test_roles_cannot_be_changed_by_the_member(people):
 
 def test_coordinator_saves_in_the_admin_are_recorded(client, superuser, uk_areas):
     person = PersonFactory(name="Admin Edited")
-    client.force_login(superuser)
+    sign_in_with_mfa(client, superuser)
     url = reverse("wagtailsnippets_network_person:edit", args=[person.pk])
     response = client.get(url)
     form = response.context["form"]

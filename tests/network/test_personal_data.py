@@ -22,6 +22,7 @@ from network.models import (
     Person,
     Role,
 )
+from tests.conftest import sign_in_with_mfa
 from tests.factories import (
     AffiliationFactory,
     CandidacyFactory,
@@ -256,7 +257,7 @@ def test_erasure_drops_the_cached_public_pages(
 
     leaving, _ = two_members
     request = _deletion_request(leaving.person, leaving)
-    client.force_login(superuser)
+    sign_in_with_mfa(client, superuser)
     cache.set(GENERATION_KEY, "before")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -281,7 +282,7 @@ def test_erasure_removes_a_record_of_every_model_and_keeps_others(
     theirs = _make_all(staying)
     request = DeletionRequest.objects.get(user=leaving)
 
-    client.force_login(superuser)
+    sign_in_with_mfa(client, superuser)
     url = reverse("members_deletion_confirm", args=[request.pk])
     assert b"Fay Leaving" in client.get(url).content
     cache.set(GENERATION_KEY, "before")
