@@ -232,6 +232,10 @@ CMS_ALREADY_REGISTERED_EMAIL_AFTER = env.int(
 # usual install), 1 takes the address that proxy appended, which a client cannot
 # forge. Used by the API's throttles and ops.throttle alike.
 NUM_PROXIES = env.int("DJANGO_NUM_PROXIES", default=0)
+# allauth's limits on sign-in, reset and code requests count per address too: the
+# same count of proxies, or behind a proxy every visitor shares the proxy's address
+# and ten failed sign-ins lock everyone out.
+ALLAUTH_TRUSTED_PROXY_COUNT = NUM_PROXIES
 REST_FRAMEWORK = {
     "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

@@ -1,4 +1,5 @@
-"""Signing in: every route to the admin passes the second factor."""
+"""Signing in: every route to the admin passes the second factor, and the per-address
+limits on failed sign-ins tell visitors apart behind the site's proxy."""
 
 import re
 
@@ -10,11 +11,12 @@ from django.contrib.admindocs.views import simplify_regex
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.models import Group as AuthGroup
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import URLResolver, get_resolver, reverse
 
 from network.roles import EDITOR_GROUP
 from tests.conftest import enrol_mfa, totp_code
+from tests.security.envsettings import settings_for_environment
 
 pytestmark = pytest.mark.django_db
 
@@ -224,3 +226,61 @@ def test_a_recovery_code_opens_the_admin_once(editor):
         client.post("/admin/login/", {"login": editor.email, "password": PASSWORD})
         client.post(reverse("mfa_authenticate"), {"code": codes[0]})
         assert dashboard_opens(client) is (attempt == "first")
+
+
+# ------------------------------------------------------------------ behind a proxy
+
+PROXY = "10.0.0.2"
+
+
+@pytest.fixture
+def behind_one_proxy():
+    """The settings base.py gives a deployment with DJANGO_NUM_PROXIES=1: whatever
+    it derives about proxies, and the API's throttle settings that carry it."""
+    derived = settings_for_environment(DJANGO_NUM_PROXIES="1")
+    chosen = {name: value for name, value in derived.items() if "PROX" in name}
+    with override_settings(REST_FRAMEWORK=derived["REST_FRAMEWORK"], **chosen):
+        yield
+
+
+def test_behind_a_proxy_one_visitors_failed_sign_ins_do_not_lock_out_another(
+    behind_one_proxy, editor
+):
+    # Each visitor's address is the one the proxy appended; anything before it
+    # came from the visitor and changes nothing.
+    attacker = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.66")
+    for attempt in range(10):
+        response = attacker.post(
+            reverse("account_login"),
+            {"login": f"guess{attempt}@example.org", "password": "wrong-guess-123"},
+        )
+        assert not refused(response), attempt
+    forged = Client(
+        REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.9, 203.0.113.66"
+    )
+    response = forged.post(
+        reverse("account_login"), {"login": editor.email, "password": PASSWORD}
+    )
+    assert refused(response)
+
+    colleague = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.77")
+    response = colleague.post(
+        reverse("account_login"), {"login": editor.email, "password": PASSWORD}
+    )
+    assert not refused(response)
+    assert response.url == reverse("mfa_authenticate")
+    colleague.post(reverse("mfa_authenticate"), {"code": totp_code(editor.secret)})
+    assert dashboard_opens(colleague)
+
+
+def test_a_request_that_skipped_a_proxy_is_counted_not_failed(editor):
+    derived = settings_for_environment(DJANGO_NUM_PROXIES="2")
+    chosen = {name: value for name, value in derived.items() if "PROX" in name}
+    with override_settings(REST_FRAMEWORK=derived["REST_FRAMEWORK"], **chosen):
+        # Only the inner proxy appended an address: one entry where two are due.
+        client = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.88")
+        response = client.post(
+            reverse("account_login"), {"login": editor.email, "password": PASSWORD}
+        )
+        assert response.status_code == 302
+        assert response.url == reverse("mfa_authenticate")
