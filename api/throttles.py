@@ -3,7 +3,8 @@ organisation's rate, signed-in users per account. Over the rate, DRF answers 429
 with ``Retry-After``.
 
 Counts live in Django's cache. With several server processes, configure a shared
-cache (e.g. ``CACHE_URL=redis://...`` or the database cache) so they add up.
+cache (``REDIS_URL``) so they add up; while Redis is unreachable each process
+counts on its own (ops/cache.py).
 """
 
 from django.conf import settings

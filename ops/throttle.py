@@ -4,8 +4,10 @@ web process).
 
 A fixed window per client and scope: at most ``limit`` attempts in ``window``
 seconds from the first. Clients are told apart by their address, keyed-hashed with
-the site's secret so the cache holds no IP address. If the cache is down the
-request is let through: a limit must not take a form down with it.
+the site's secret so the cache holds no IP address. While Redis is unreachable
+each process counts on its own (these keys are among ops.cache's counting keys);
+if the cache fails in some other way the request is let through: a limit must
+not take a form down with it.
 """
 
 import hashlib

@@ -329,6 +329,16 @@ if REDIS_URL:
             "TIMEOUT": 300,
             # A stalled Redis must not stall the site: give up after a second.
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            # Keys that count or lock, kept in each process's memory while Redis
+            # is down (ops/cache.py): a miss would make allauth refuse every
+            # sign-in (it cannot take its rate-limit lock) and accept a used
+            # authenticator code again, and the throttles would stop counting.
+            "LOCAL_FALLBACK_KEY_PREFIXES": [
+                "allauth:rl:",  # allauth's rate limits and their locks
+                "allauth.mfa.totp.used",  # authenticator codes already used
+                "api-throttle:",  # api/throttles.py
+                "throttle:",  # ops/throttle.py: the public forms
+            ],
         }
     }
 else:

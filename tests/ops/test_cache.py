@@ -9,8 +9,15 @@ from tests.ops.machine import machine_redis_url
 OPTIONS = {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}
 
 
-def make_cache(location):
-    return TolerantRedisCache(location, {"OPTIONS": OPTIONS, "KEY_PREFIX": "ncnv-test"})
+def make_cache(location, counting=()):
+    return TolerantRedisCache(
+        location,
+        {
+            "OPTIONS": OPTIONS,
+            "KEY_PREFIX": "ncnv-test",
+            "LOCAL_FALLBACK_KEY_PREFIXES": counting,
+        },
+    )
 
 
 DOWN = "redis://127.0.0.1:1/0"  # nothing listens on port 1
@@ -60,6 +67,29 @@ def test_after_a_failure_the_server_rests_so_a_request_waits_and_logs_once(
     now[0] += tolerant.RETRY_SECONDS + 1  # then it is tried again
     assert cache.get("page", "fallback") == "fallback"
     assert caplog.text.count("Cache unavailable") == 2
+
+
+def test_counting_keys_are_kept_in_the_process_while_redis_is_down():
+    cache = make_cache(DOWN, counting=["count:"])
+    cache.clear()
+    assert cache.add("count:a", 0, timeout=60) is True
+    assert cache.add("count:a", 0, timeout=60) is False  # a lock still locks
+    assert cache.incr("count:a") == 1
+    assert cache.get("count:a") == 1
+    assert cache.has_key("count:a") is True
+    assert cache.set_many({"count:b": [1.0], "page": "html"}) == ["page"]
+    assert cache.get_many(["count:b", "page"]) == {"count:b": [1.0]}
+    assert cache.delete("count:a") is True
+    assert cache.get("count:a") is None
+    # Other keys are still misses: the memory of one process must not answer for
+    # pages that another process has purged.
+    cache.set("page", "html")
+    assert cache.get("page") is None
+    assert cache.add("page", "html") is False
+    # Another instance in this process (another thread's) sees the same counts.
+    assert make_cache(DOWN, counting=["count:"]).get("count:b") == [1.0]
+    cache.clear()
+    assert cache.get("count:b") is None
 
 
 @pytest.fixture
