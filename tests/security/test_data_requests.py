@@ -1,0 +1,267 @@
+"""Personal data requests: "download my data" and erasure reach exactly the
+member's own records, name no one else, and leave nothing name-derived behind for
+partners; the profile's contact limit holds on every path.
+
+The subject of a request is the member's account, the directory entry linked to it
+and the addresses the account has *verified*. An address typed into a profile, or
+added to the account and never confirmed, proves nothing about who owns it."""
+
+import json
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.cache import cache
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from cms.models import EventPage, Registration
+from network.members import services
+from network.models import (
+    ContactDetail,
+    DeletionRequest,
+    JoinRequest,
+    Person,
+)
+from network.services import note_add, note_update
+from tests.factories import build_site_pages
+from tests.updates.factories import SubscriberFactory
+
+pytestmark = pytest.mark.django_db
+
+STRANGER = "val.stranger@example.net"
+STRANGER_NEEDS = "Wheelchair user; epilepsy, please avoid strobe lighting."
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """API throttle counts live in the cache; each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def member(make_member, uk_areas):
+    return make_member(name="Mo Requester", email="mo.requester@example.org")
+
+
+def _records_for(email, *, name, needs):
+    """An event registration (with access needs), a subscription and a join
+    request kept under ``email``, as the public forms leave them: registrations
+    in lower case, the others as typed."""
+    if not EventPage.objects.exists():
+        build_site_pages()
+    return {
+        "event_registrations": Registration.objects.create(
+            event=EventPage.objects.first(),
+            name=name,
+            email=email.lower(),
+            access_needs=needs,
+        ),
+        "subscriptions": SubscriberFactory(email=email, name=name),
+        "join_requests": JoinRequest.objects.create(
+            name=name, email=email, role="campaigner", statement="Let me in."
+        ),
+    }
+
+
+@pytest.fixture
+def records(member):
+    """The stranger's records, and the member's own under their verified address."""
+    return {
+        "stranger": _records_for(STRANGER, name="Val Stranger", needs=STRANGER_NEEDS),
+        # Typed in another case: still the member's own verified address.
+        "own": _records_for(
+            "Mo.Requester@Example.org", name="Mo Requester", needs="Step-free access."
+        ),
+    }
+
+
+# The three ways a member can put someone else's address on their account.
+
+
+def _claim_in_profile_form(client, user):
+    person = user.person
+    response = client.post(
+        reverse("members:person_edit", args=[person.slug]),
+        {
+            "version": services.person_version(person),
+            "public_profile": "on",
+            "contacts-TOTAL_FORMS": 1,
+            "contacts-INITIAL_FORMS": 0,
+            "contacts-MIN_NUM_FORMS": 0,
+            "contacts-MAX_NUM_FORMS": 1000,
+            "contacts-0-kind": "email",
+            "contacts-0-value": STRANGER,
+            "contacts-0-visibility": "coordinators",
+        },
+    )
+    assert response.status_code == 302
+    assert ContactDetail.objects.filter(person=person, value=STRANGER).exists()
+
+
+def _claim_through_the_api(client, user):
+    api = APIClient()
+    api.force_login(user)
+    version = api.get("/api/v1/me/").json()["version"]
+    response = api.patch(
+        "/api/v1/me/",
+        {
+            "version": version,
+            "contacts": [
+                {"kind": "email", "value": STRANGER, "visibility": "coordinators"}
+            ],
+        },
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    assert ContactDetail.objects.filter(person=user.person, value=STRANGER).exists()
+
+
+def _claim_as_unverified_account_address(client, user):
+    response = client.post(
+        reverse("account_email"), {"action_add": "", "email": STRANGER}
+    )
+    assert response.status_code in (200, 302)
+    assert EmailAddress.objects.filter(
+        user=user, email=STRANGER, verified=False
+    ).exists()
+
+
+CLAIMS = {
+    "profile_form": _claim_in_profile_form,
+    "api_me": _claim_through_the_api,
+    "unverified_account_address": _claim_as_unverified_account_address,
+}
+
+
+def _download(client):
+    response = client.get(reverse("members:my_data"))
+    assert response.status_code == 200
+    return response.content.decode(), json.loads(response.content)
+
+
+def _erase(client, user, superuser):
+    client.force_login(user)
+    client.post(reverse("members:delete_account"), {"confirm": "yes"})
+    request = DeletionRequest.objects.get(user=user)
+    client.force_login(superuser)
+    response = client.post(
+        reverse("members_deletion_confirm", args=[request.pk]), {"decision": "erase"}
+    )
+    assert response.status_code == 302
+    assert not Person.objects.filter(pk=user.person_id).exists()
+
+
+@pytest.mark.parametrize("claim", CLAIMS)
+def test_export_holds_no_record_of_an_address_the_member_never_verified(
+    client, member, records, claim
+):
+    client.force_login(member)
+    CLAIMS[claim](client, member)
+    body, data = _download(client)
+    for label, record in records["stranger"].items():
+        assert record.pk not in {row["id"] for row in data[label]}, label
+    assert STRANGER_NEEDS not in body
+    assert "Val Stranger" not in body
+    # What the member's own verified address holds is still theirs to download.
+    for label, record in records["own"].items():
+        assert record.pk in {row["id"] for row in data[label]}, label
+
+
+@pytest.mark.parametrize("claim", CLAIMS)
+def test_erasure_keeps_the_records_of_an_address_the_member_never_verified(
+    client, member, records, superuser, claim
+):
+    client.force_login(member)
+    CLAIMS[claim](client, member)
+    _erase(client, member, superuser)
+    for label, record in records["stranger"].items():
+        assert type(record).objects.filter(pk=record.pk).exists(), label
+    for label, record in records["own"].items():
+        assert not type(record).objects.filter(pk=record.pk).exists(), label
+
+
+# ------------------------------------------------------------------ other people
+
+
+@pytest.fixture
+def coordinators(django_user_model):
+    from django.contrib.auth.models import Group as AuthGroup
+
+    from network.visibility import COORDINATOR_GROUP
+
+    made = []
+    for username, first, last in (
+        ("cora.notewriter", "Cora", "Notewriter"),
+        ("eli.reviser", "Eli", "Reviser"),
+    ):
+        user = django_user_model.objects.create_user(
+            username=username,
+            email=f"{username}@example.org",
+            first_name=first,
+            last_name=last,
+            password="pw",
+        )
+        user.groups.add(AuthGroup.objects.get(name=COORDINATOR_GROUP))
+        made.append(user)
+    return made
+
+
+def _names_of(users):
+    for user in users:
+        yield from (user.username, user.first_name, user.last_name, user.email)
+
+
+def test_notes_about_the_member_are_exported_without_their_authors_names(
+    client, member, coordinators
+):
+    cora, eli = coordinators
+    note = note_add(
+        author=cora,
+        text="<p>Spoke well at the hustings; ask about the ward surgery.</p>",
+        person=member.person,
+    )
+    note = note_update(
+        note=note,
+        actor=eli,
+        text="<p>Spoke well at the hustings; ward surgery is on Tuesdays.</p>",
+    )
+    client.force_login(member)
+    body, data = _download(client)
+
+    (row,) = data["notes_about_you"]
+    assert row["id"] == note.pk
+    assert "ward surgery is on Tuesdays" in row["text"]
+    assert row["created_at"] and row["updated_at"]
+    # The earlier wording and when each version was saved are theirs too.
+    texts = [version["text"] for version in row["versions"]]
+    assert any("ask about the ward surgery" in text for text in texts)
+    assert all(version["saved_at"] for version in row["versions"])
+    # Who wrote or edited it is withheld: the coordinators are other people.
+    assert row["author"] == "withheld (another person)"
+    assert {version["saved_by"] for version in row["versions"]} == {
+        "withheld (another person)"
+    }
+    for name in _names_of(coordinators):
+        assert name.lower() not in body.lower(), name
+
+
+def test_other_people_who_acted_on_the_members_records_are_withheld(
+    client, member, coordinators
+):
+    cora, _ = coordinators
+    services.record_profile_change(
+        person=member.person, fields=["bio"], actor=cora, source="coordinator"
+    )
+    services.record_profile_change(
+        person=member.person, fields=["pronouns"], actor=member, source="member"
+    )
+    client.force_login(member)
+    body, data = _download(client)
+    actors = {row["fields"][0]: row["actor"] for row in data["profile_changes"]}
+    assert actors["bio"] == "withheld (another person)"
+    # The member's own name is no secret from them.
+    assert actors["pronouns"]["id"] == member.pk
+    for name in _names_of([cora]):
+        assert name.lower() not in body.lower(), name
