@@ -21,6 +21,7 @@ from network.models import (
     DeletionRequest,
     JoinRequest,
     Person,
+    ProfileChange,
 )
 from network.services import note_add, note_update
 from tests.factories import build_site_pages
@@ -265,3 +266,74 @@ def test_other_people_who_acted_on_the_members_records_are_withheld(
     assert actors["pronouns"]["id"] == member.pk
     for name in _names_of([cora]):
         assert name.lower() not in body.lower(), name
+
+
+# ------------------------------------------------------------------ contact limit
+
+
+def _many_contacts(count):
+    return [
+        {"kind": "phone", "value": f"0161 496 0{n:03d}", "visibility": "network"}
+        for n in range(count)
+    ]
+
+
+def test_the_service_refuses_more_contacts_than_the_limit(member):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as error:
+        services.profile_update(
+            person=member.person,
+            data={"contacts": _many_contacts(services.MAX_CONTACTS + 1)},
+            actor=member,
+            expected_version=None,
+        )
+    assert "contacts" in error.value.message_dict
+    assert not member.person.contacts.exists()
+    # The limit itself is allowed.
+    services.profile_update(
+        person=member.person,
+        data={"contacts": _many_contacts(services.MAX_CONTACTS)},
+        actor=member,
+        expected_version=None,
+    )
+    assert member.person.contacts.count() == services.MAX_CONTACTS
+
+
+def test_api_answers_400_naming_contacts_when_over_the_limit(member):
+    api = APIClient()
+    api.force_login(member)
+    version = api.get("/api/v1/me/").json()["version"]
+    response = api.patch(
+        "/api/v1/me/",
+        {"version": version, "contacts": _many_contacts(200)},
+        format="json",
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert list(body) == ["contacts"]
+    assert str(services.MAX_CONTACTS) in body["contacts"][0]
+    assert not member.person.contacts.exists()
+    assert not ProfileChange.objects.filter(person=member.person).exists()
+
+
+def test_profile_form_refuses_more_contacts_than_the_limit(client, member):
+    person = member.person
+    count = services.MAX_CONTACTS + 1
+    data = {
+        "version": services.person_version(person),
+        "contacts-TOTAL_FORMS": count,
+        "contacts-INITIAL_FORMS": 0,
+        "contacts-MIN_NUM_FORMS": 0,
+        "contacts-MAX_NUM_FORMS": 1000,
+    }
+    for n, contact in enumerate(_many_contacts(count)):
+        for key, value in contact.items():
+            data[f"contacts-{n}-{key}"] = value
+    client.force_login(member)
+    response = client.post(reverse("members:person_edit", args=[person.slug]), data)
+    assert response.status_code == 400
+    assert str(services.MAX_CONTACTS) in str(
+        response.context["formset"].non_form_errors()
+    )
+    assert not person.contacts.exists()
