@@ -7,13 +7,17 @@ and the addresses the account has *verified*. An address typed into a profile, o
 added to the account and never confirmed, proves nothing about who owns it."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
+from api.models import PartnerOrganisation, PersonTombstone
+from api.services import partner_key_create
 from cms.models import EventPage, Registration
 from network.members import services
 from network.models import (
@@ -24,7 +28,7 @@ from network.models import (
     ProfileChange,
 )
 from network.services import note_add, note_update
-from tests.factories import build_site_pages
+from tests.factories import RoleFactory, build_site_pages
 from tests.updates.factories import SubscriberFactory
 
 pytestmark = pytest.mark.django_db
@@ -266,6 +270,187 @@ def test_other_people_who_acted_on_the_members_records_are_withheld(
     assert actors["pronouns"]["id"] == member.pk
     for name in _names_of([cora]):
         assert name.lower() not in body.lower(), name
+
+
+# ------------------------------------------------------------------ change feed
+
+NAME = "Zara Quillfeather"
+
+
+def _client_with_key(scope):
+    organisation, _ = PartnerOrganisation.objects.get_or_create(
+        name=f"Partner {scope}",
+        defaults={"scope": scope, "contact_email": "partner@example.org"},
+    )
+    _, raw = partner_key_create(organisation=organisation, name="sync")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {raw}")
+    return client
+
+
+def _sync(client, mirror, **params):
+    """Follow the change feed to its end as a partner would, keeping a copy keyed
+    by each person's id; returns the last cursor and every answer's text."""
+    response = client.get("/api/v1/people/", params)
+    bodies = []
+    while True:
+        assert response.status_code == 200, response.content
+        bodies.append(response.content.decode())
+        body = response.json()
+        for person in body["results"]:
+            mirror[person["id"]] = person["slug"]
+        for gone in body["deleted"]:
+            mirror.pop(gone["id"], None)
+        if not body["next"]:
+            return body["cursor"], bodies
+        response = client.get(body["next"])
+
+
+def _every_answer(client):
+    """The text of every answer a partner can fetch about people."""
+    since = (timezone.now() - timedelta(days=1)).isoformat()
+    asks = [
+        ("/api/v1/people/", {}),
+        ("/api/v1/people/", {"format": "csv"}),
+        ("/api/v1/people/", {"modified_since": since}),
+        ("/api/v1/roles/", {}),
+        ("/api/v1/roles/", {"format": "csv"}),
+        ("/api/v1/stances/", {}),
+        ("/api/v1/areas/E05011515/people/", {}),
+    ]
+    texts = []
+    for path, params in asks:
+        response = client.get(path, params)
+        assert response.status_code == 200, (path, response.content)
+        content = (
+            b"".join(response.streaming_content)
+            if response.streaming
+            else response.content
+        )
+        texts.append(content.decode())
+    return texts
+
+
+def _assert_nameless(texts, slug):
+    for text in texts:
+        lowered = text.lower()
+        for word in (*NAME.lower().split(), slug):
+            assert word not in lowered, f"{word!r} in {text[:300]}"
+
+
+@pytest.fixture
+def public_member(make_member, uk_areas):
+    user = make_member(name=NAME)
+    RoleFactory(person=user.person)  # a councillor in the area listed above
+    return user
+
+
+def test_erased_member_leaves_no_name_or_slug_in_the_feed(
+    client, public_member, superuser
+):
+    slug = public_member.person.slug
+    partners = {scope: _client_with_key(scope) for scope in ("public", "network")}
+    since = (timezone.now() - timedelta(days=1)).isoformat()
+    copies, cursors = {}, {}
+    for scope, partner in partners.items():
+        copies[scope] = {}
+        cursors[scope], _ = _sync(partner, copies[scope], modified_since=since)
+        assert slug in copies[scope].values()
+    held_id = next(pid for pid, s in copies["public"].items() if s == slug)
+
+    _erase(client, public_member, superuser)
+
+    for scope, partner in partners.items():
+        _, bodies = _sync(partner, copies[scope], cursor=cursors[scope])
+        # The partner knows which row to drop, and drops it.
+        assert held_id in bodies[0]
+        assert slug not in copies[scope].values()
+        _assert_nameless(bodies, slug)
+        _assert_nameless(_every_answer(partner), slug)
+        response = partner.get(f"/api/v1/people/{slug}/")
+        assert response.status_code == 404
+    # Nor does the database keep the name for the feed.
+    for tombstone in PersonTombstone.objects.values():
+        _assert_nameless([json.dumps(tombstone, default=str)], slug)
+
+
+def test_withdrawn_public_profile_leaves_no_name_or_slug_for_public_callers(
+    public_member,
+):
+    slug = public_member.person.slug
+    partner = _client_with_key("public")
+    copy = {}
+    cursor, _ = _sync(
+        partner, copy, modified_since=(timezone.now() - timedelta(days=1)).isoformat()
+    )
+    held_id = next(pid for pid, s in copy.items() if s == slug)
+
+    api = APIClient()
+    api.force_login(public_member)
+    version = api.get("/api/v1/me/").json()["version"]
+    response = api.patch(
+        "/api/v1/me/", {"version": version, "public_profile": False}, format="json"
+    )
+    assert response.status_code == 200
+
+    _, bodies = _sync(partner, copy, cursor=cursor)
+    assert held_id in bodies[0] and held_id not in copy
+    _assert_nameless(bodies, slug)
+    _assert_nameless(_every_answer(partner), slug)
+    for tombstone in PersonTombstone.objects.values():
+        _assert_nameless([json.dumps(tombstone, default=str)], slug)
+    # The network still sees them, under the same id.
+    network = _client_with_key("network").get(f"/api/v1/people/{slug}/").json()
+    assert network["id"] == held_id
+
+
+def test_existing_tombstones_lose_their_slugs_when_migrated():
+    """Tombstones written before people had ids carried slugs; the migration
+    replaces each with an id that names no one: the live person's own id when
+    they only withdrew, else one new id per removed person."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "migrating back and forth inside the test's transaction needs "
+            "PostgreSQL's transactional DDL (set DATABASE_URL)"
+        )
+
+    before = [("api", "0002_partner_write_scope_stances"), ("network", "0004_members")]
+    after = [
+        ("api", "0005_tombstone_drop_slug"),
+        ("network", "0007_person_public_id_unique"),
+    ]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    OldPerson = old.get_model("network", "Person")
+    OldTombstone = old.get_model("api", "PersonTombstone")
+    withdrew = OldPerson.objects.create(name="Wen Withdrew", slug="wen-withdrew")
+    OldTombstone.objects.create(
+        person_id=withdrew.pk, slug="wen-withdrew", reason="withdrawn", was_public=True
+    )
+    for reason in ("withdrawn", "deleted"):
+        OldTombstone.objects.create(
+            person_id=999_999, slug="gil-gone", reason=reason, was_public=True
+        )
+
+    # Run the rows' deferred foreign key checks now: PostgreSQL will not alter a
+    # table with checks still pending in the transaction.
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+
+    withdrew = Person.objects.get(slug="wen-withdrew")
+    assert withdrew.public_id
+    rows = list(PersonTombstone.objects.order_by("pk").values())
+    _assert_nameless([json.dumps(rows, default=str)], "wen-withdrew")
+    _assert_nameless([json.dumps(rows, default=str)], "gil-gone")
+    assert rows[0]["public_id"] == withdrew.public_id
+    assert rows[1]["public_id"] == rows[2]["public_id"] != withdrew.public_id
+    assert len({r["public_id"] for r in rows}) == 2
 
 
 # ------------------------------------------------------------------ contact limit
