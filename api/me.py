@@ -23,7 +23,20 @@ from .permissions import IsNetworkMember
 from .throttles import ApiRateThrottle
 
 
+class MeContactList(serializers.ListSerializer):
+    """Refuses an over-long list before validating each item, with the profile
+    service's limit and words (the service checks again when it saves)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, list) and len(data) > services.MAX_CONTACTS:
+            raise serializers.ValidationError([services.TOO_MANY_CONTACTS])
+        return super().to_internal_value(data)
+
+
 class MeContactSerializer(serializers.Serializer):
+    class Meta:
+        list_serializer_class = MeContactList
+
     id = serializers.IntegerField(
         required=False, help_text="Leave out for a new contact."
     )
@@ -64,7 +77,9 @@ class MeSerializer(serializers.Serializer):
     contacts = MeContactSerializer(
         many=True,
         required=False,
-        help_text="The complete list: contacts left out are removed.",
+        max_length=services.MAX_CONTACTS,
+        help_text="The complete list: contacts left out are removed. At most "
+        f"{services.MAX_CONTACTS}.",
     )
     roles = MeRoleSerializer(many=True, read_only=True)
     party_history = serializers.ListField(read_only=True, child=serializers.DictField())

@@ -5,7 +5,9 @@ hash of it (djangorestframework-api-key). The organisation, not the key, carries
 scope and the request rate, so rotating a key changes neither.
 
 ``PersonTombstone`` lets partners that sync with ``?modified_since=`` learn that a
-person left their view of the directory (deleted, or no longer public).
+person left their view of the directory (deleted, or no longer public). It names
+the person by their ``public_id`` alone: it outlives an erasure, and a slug is
+made from the name.
 """
 
 import re
@@ -123,8 +125,9 @@ class PersonTombstone(models.Model):
         DELETED = "deleted", "Deleted"
         WITHDRAWN = "withdrawn", "Public profile withdrawn"
 
-    person_id = models.BigIntegerField(db_index=True)
-    slug = models.SlugField(max_length=255)
+    public_id = models.UUIDField(
+        help_text="The removed person's public id, as the API gave it to partners."
+    )
     reason = models.CharField(max_length=10, choices=Reason.choices)
     was_public = models.BooleanField(
         help_text="Whether the person had a public profile when they were removed."
@@ -136,4 +139,4 @@ class PersonTombstone(models.Model):
         indexes = [models.Index(fields=["removed_at", "id"])]
 
     def __str__(self):
-        return f"{self.slug} {self.reason} at {self.removed_at:%Y-%m-%d %H:%M}"
+        return f"{self.public_id} {self.reason} at {self.removed_at:%Y-%m-%d %H:%M}"

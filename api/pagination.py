@@ -182,15 +182,19 @@ class PeoplePagination(PagePagination):
             "type": "array",
             "description": (
                 "Change feed only: people removed from your view (deleted, or no "
-                "longer public) in this page's span."
+                "longer public) in this page's span, by `id` alone."
             ),
             "items": {
                 "type": "object",
                 "properties": {
-                    "slug": {"type": "string"},
+                    "id": {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "The removed person's `id`.",
+                    },
                     "removed": {"type": "string", "format": "date-time"},
                 },
-                "required": ["slug", "removed"],
+                "required": ["id", "removed"],
             },
         }
         return base

@@ -42,6 +42,7 @@ def person_list(*, audience: Audience) -> QuerySet:
         visible_people(Person.objects.all(), audience)
         .only(
             "pk",
+            "public_id",
             "slug",
             "name",
             "pronouns",

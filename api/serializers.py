@@ -210,6 +210,11 @@ class PersonSerializer(serializers.Serializer):
     """A person with their current roles, party history, groups and the contact
     details the caller may see."""
 
+    id = serializers.UUIDField(
+        read_only=True,
+        help_text="Never changes, whatever happens to the name or slug. Key your "
+        "copy on it: the change feed names removed people by it alone.",
+    )
     slug = serializers.SlugField(read_only=True)
     url = serializers.URLField(read_only=True)
     name = serializers.CharField(read_only=True)
@@ -243,6 +248,7 @@ class PersonSerializer(serializers.Serializer):
                 item["reason_for_leaving"] = spell.reason_for_leaving
             history.append(item)
         data = {
+            "id": str(person.public_id),
             "slug": person.slug,
             "url": f"{_base_url(self)}people/{person.slug}/",
             "name": person.name,
@@ -280,20 +286,25 @@ class PersonSerializer(serializers.Serializer):
 
 
 class PersonTombstoneSerializer(serializers.Serializer):
-    slug = serializers.SlugField(read_only=True)
+    """A person who left the caller's view, by id only: their name and slug are
+    not repeated, since a tombstone outlives an erasure."""
+
+    id = serializers.UUIDField(read_only=True, help_text="The person's `id`.")
     removed = serializers.DateTimeField(read_only=True)
 
     def to_representation(self, tombstone):
-        return {"slug": tombstone.slug, "removed": _dt(tombstone.removed_at)}
+        return {"id": str(tombstone.public_id), "removed": _dt(tombstone.removed_at)}
 
 
 class PersonBriefSerializer(serializers.Serializer):
+    id = serializers.UUIDField(read_only=True)
     slug = serializers.SlugField(read_only=True)
     name = serializers.CharField(read_only=True)
     url = serializers.URLField(read_only=True)
 
     def to_representation(self, person):
         return {
+            "id": str(person.public_id),
             "slug": person.slug,
             "name": person.name,
             "url": f"{_base_url(self)}people/{person.slug}/",

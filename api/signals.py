@@ -1,10 +1,11 @@
 """Keep the change feed complete: note every person who leaves a caller's view.
 
 Partners sync with ``?modified_since=``; a deleted row leaves nothing to find, so
-a tombstone records it. People are deleted and edited from several places (the
-admin, commands, members' own profile pages), and a change feed that misses one of
-them silently corrupts every partner's copy, which is why this hooks the model
-signals rather than each of those places.
+a tombstone records it, by the person's public id only: never the slug, which is
+made from the name, since the tombstone outlives an erasure. People are deleted
+and edited from several places (the admin, commands, members' own profile pages),
+and a change feed that misses one of them silently corrupts every partner's copy,
+which is why this hooks the model signals rather than each of those places.
 
 For the same reason a change to what a person's answer shows (their roles,
 contacts, party history or groups) marks the person as changed, whichever screen
@@ -24,15 +25,15 @@ from .models import PersonTombstone
 def note_withdrawn_profile(sender, instance, raw=False, **kwargs):
     if raw or instance.pk is None or instance.public_profile:
         return
-    was_public = (
+    # The stored id, not the instance's: partners only ever saw the stored one.
+    public_id = (
         Person.objects.filter(pk=instance.pk, public_profile=True)
-        .values_list("slug", flat=True)
+        .values_list("public_id", flat=True)
         .first()
     )
-    if was_public is not None:
+    if public_id is not None:
         PersonTombstone.objects.create(
-            person_id=instance.pk,
-            slug=was_public,
+            public_id=public_id,
             reason=PersonTombstone.Reason.WITHDRAWN,
             was_public=True,
         )
@@ -41,8 +42,7 @@ def note_withdrawn_profile(sender, instance, raw=False, **kwargs):
 @receiver(post_delete, sender=Person, dispatch_uid="api_person_deleted")
 def note_deleted_person(sender, instance, **kwargs):
     PersonTombstone.objects.create(
-        person_id=instance.pk,
-        slug=instance.slug,
+        public_id=instance.public_id,
         reason=PersonTombstone.Reason.DELETED,
         was_public=instance.public_profile,
     )

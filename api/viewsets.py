@@ -177,6 +177,7 @@ def _contacts(*kinds):
 
 
 PEOPLE_CSV_COLUMNS = [
+    ("id", lambda r: r["id"]),
     ("slug", lambda r: r["slug"]),
     ("name", lambda r: r["name"]),
     ("pronouns", lambda r: r["pronouns"]),
@@ -264,12 +265,13 @@ class PersonViewSet(PeopleListMixin, DetailMixin, ApiViewSet):
     callers see public contacts of people who agreed to a public profile; network
     keys and members also see network contacts and everyone in the network.
 
-    **Keeping a copy in sync.** Ask once with `modified_since` set to a time
-    before your copy began, follow `next` to the end, then store the last
+    **Keeping a copy in sync.** Key your copy on each person's `id`, which never
+    changes (a slug changes with the name). Ask once with `modified_since` set to
+    a time before your copy began, follow `next` to the end, then store the last
     `cursor`. Later, ask with `cursor=<stored value>` to get only what changed
     since: changed people in `results` (replace your copy of each) and removed
-    people in `deleted` (drop them). A person changed while you page comes again
-    later in the feed, so nothing is missed.
+    people in `deleted`, by `id` alone (drop the row with that `id`). A person
+    changed while you page comes again later in the feed, so nothing is missed.
 
     **CSV.** `?format=csv` (or `Accept: text/csv`) returns every matching person,
     not a page, with one column per kind of contact.
@@ -315,6 +317,7 @@ class RoleViewSet(ApiViewSet):
     serializer_class = RoleSerializer
     filterset_class = RoleFilter
     csv_columns = [
+        ("person_id", lambda r: r["person"]["id"]),
         ("person_slug", lambda r: r["person"]["slug"]),
         ("person_name", lambda r: r["person"]["name"]),
         ("kind", lambda r: r["kind"]),

@@ -48,8 +48,13 @@ def build(size: int) -> int:
     """Make sure exactly `size` benchmark people exist. Returns how many were made."""
     if existing() == size:
         return 0
+    gone = list(
+        Person.objects.filter(slug__startswith=PREFIX).values_list(
+            "public_id", flat=True
+        )
+    )
     Person.objects.filter(slug__startswith=PREFIX).delete()
-    PersonTombstone.objects.filter(slug__startswith=PREFIX).delete()
+    PersonTombstone.objects.filter(public_id__in=gone).delete()
     rng = random.Random(20)  # repeatable fictional data
     election, _ = Election.objects.get_or_create(
         election_id="parl.2024-07-04",

@@ -12,10 +12,22 @@ autodiscovery), e.g.::
 
 A record belongs to a person through ``person_field`` (a lookup path to the
 Person, e.g. ``"candidacy__person"``), ``user_field`` (a path to their account)
-or ``email_field`` (records kept by email address: any of the person's verified
-account addresses or email contacts). ``erase`` is ``"delete"`` (the default) or
-a dict of field values that anonymise the record instead; ``exclude`` names
-fields never exported (secrets, hashes).
+or ``email_field`` (records kept by email address). ``erase`` is ``"delete"``
+(the default) or a dict of field values that anonymise the record instead;
+``exclude`` names fields never exported (secrets, hashes); ``versions`` names
+fields exported from each of the record's saved revisions too (what earlier
+versions said, and when).
+
+The subject of a request is an account, the directory entry linked to it, and
+the addresses the account has *verified*: nothing else. An address a member typed
+into their profile, or added to their account without confirming it, proves
+nothing about whose it is; matching on it would hand a stranger's event
+registrations (with access needs: health data), subscription and join request to
+whoever typed it, and an erasure would delete them.
+
+The export names no one but the subject: a field pointing at another person or
+another account (the coordinator who wrote a note, who edited it, who decided a
+request) says only that someone else did it.
 """
 
 from __future__ import annotations
@@ -42,6 +54,7 @@ class Entry:
     email_field: str | None = None
     erase: str | dict = "delete"
     exclude: tuple[str, ...] = ()
+    versions: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict)
 
     def queryset(self, *, person, user, emails) -> models.QuerySet:
@@ -54,7 +67,10 @@ class Entry:
             query |= Q(**{self.user_field: user.pk})
             matched = True
         if self.email_field and emails:
-            query |= Q(**{f"{self.email_field}__in": list(emails)})
+            # Forms store addresses as typed; the same mailbox in another case
+            # is still the subject's own verified address.
+            for email in emails:
+                query |= Q(**{f"{self.email_field}__iexact": email})
             matched = True
         if not matched:
             return self.model._default_manager.none()
@@ -74,6 +90,7 @@ def register(
     email_field: str | None = None,
     erase: str | dict = "delete",
     exclude: tuple[str, ...] = (),
+    versions: tuple[str, ...] = (),
 ) -> None:
     if not (person_field or user_field or email_field):
         raise ValueError(f"{model.__name__}: say how a record belongs to a person.")
@@ -85,6 +102,7 @@ def register(
         email_field=email_field,
         erase=erase,
         exclude=tuple(exclude),
+        versions=tuple(versions),
     )
 
 
@@ -121,7 +139,14 @@ def _register_own() -> None:
     register(Role, label="roles", person_field="person")
     register(Affiliation, label="party_history", person_field="person")
     register(GroupMembership, label="groups", person_field="person")
-    register(CoordinationNote, label="notes_about_you", person_field="person")
+    # What coordinators wrote about the person, and what earlier versions said,
+    # is theirs to read; who wrote it is withheld (see _row).
+    register(
+        CoordinationNote,
+        label="notes_about_you",
+        person_field="person",
+        versions=("text", "follow_up_on", "done"),
+    )
     register(StanceEvent, label="stance_events", person_field="candidacy__person")
     register(
         Invitation,
@@ -168,28 +193,19 @@ def _subject(person=None, user=None):
 
 
 def _emails(person, user) -> set[str]:
+    """The addresses the subject has proved are theirs: the account's verified
+    addresses. Profile contacts and unconfirmed account addresses are whatever
+    someone typed, so they never widen a request (see the module docstring)."""
     from allauth.account.models import EmailAddress
 
-    from network.models import ContactKind
-
-    emails: set[str] = set()
-    if user is not None:
-        if user.email:
-            emails.add(user.email.lower())
-        emails.update(
-            e.lower()
-            for e in EmailAddress.objects.filter(user=user).values_list(
-                "email", flat=True
-            )
+    if user is None or not user.pk:
+        return set()
+    return {
+        email.lower()
+        for email in EmailAddress.objects.filter(user=user, verified=True).values_list(
+            "email", flat=True
         )
-    if person is not None:
-        emails.update(
-            v.lower()
-            for v in person.contacts.filter(kind=ContactKind.EMAIL).values_list(
-                "value", flat=True
-            )
-        )
-    return emails
+    }
 
 
 def records(
@@ -207,32 +223,88 @@ def records(
 # ------------------------------------------------------------------ export
 
 
-def _row(obj, entry: Entry) -> dict[str, Any]:
+# What the export says in place of another person's name or account.
+WITHHELD = "withheld (another person)"
+
+
+@dataclass(frozen=True)
+class _Subject:
+    person_id: int | None
+    user_id: int | None
+
+    def names(self, model, pk) -> bool:
+        """Whether ``pk`` of ``model`` is the subject's own person or account,
+        or points at neither kind (a group, an area, an event)."""
+        from django.contrib.auth import get_user_model
+
+        from network.models import Person
+
+        if issubclass(model, Person):
+            return pk == self.person_id
+        if issubclass(model, get_user_model()):
+            return pk == self.user_id
+        return True
+
+
+def _row(obj, entry: Entry, subject: _Subject) -> dict[str, Any]:
     row: dict[str, Any] = {}
     for f in obj._meta.concrete_fields:
         if f.name in entry.exclude:
             continue
         value = f.value_from_object(obj)
         if f.is_relation and value is not None:
-            related = getattr(obj, f.name)
-            value = {"id": value, "name": str(related)}
+            if subject.names(f.related_model, value):
+                value = {"id": value, "name": str(getattr(obj, f.name))}
+            else:
+                value = WITHHELD
         elif hasattr(value, "name") and isinstance(f, models.FileField):
             value = value.name or None
         row[f.name] = value
+    if entry.versions:
+        row["versions"] = _versions(obj, entry.versions, subject)
     return row
+
+
+def _versions(obj, fields: tuple[str, ...], subject: _Subject) -> list[dict]:
+    """Each saved revision of ``obj``, oldest first: when, the named fields as
+    they were, and who saved it (withheld unless the subject did)."""
+    from django.contrib.auth import get_user_model
+
+    out = []
+    for revision in obj.revisions.order_by("created_at", "pk"):
+        content = revision.content or {}
+        saved_by = None
+        if revision.user_id is not None:
+            saved_by = (
+                {"id": revision.user_id, "name": str(revision.user)}
+                if subject.names(get_user_model(), revision.user_id)
+                else WITHHELD
+            )
+        version = {"saved_at": revision.created_at, "saved_by": saved_by}
+        version.update({name: content.get(name) for name in fields})
+        out.append(version)
+    return out
 
 
 def export(*, person=None, user=None) -> dict[str, Any]:
     """Everything held about the person and their account, JSON-ready."""
+    person, user = _subject(person, user)
+    subject = _Subject(
+        person_id=person.pk if person is not None else None,
+        user_id=user.pk if user is not None else None,
+    )
     data: dict[str, Any] = {
         "exported_at": timezone.now().isoformat(),
         "about": (
             "Everything the No Ceasefire No Vote platform holds about you. "
-            "Each section is one kind of record."
+            "Each section is one kind of record. Where a record names someone "
+            f'else (who wrote or edited it, who decided), it says "{WITHHELD}".'
         ),
     }
     for entry, queryset in records(person=person, user=user).items():
-        data[entry.label] = [_row(obj, entry) for obj in queryset.order_by("pk")]
+        data[entry.label] = [
+            _row(obj, entry, subject) for obj in queryset.order_by("pk")
+        ]
     return data
 
 

@@ -14,6 +14,7 @@ from network.models import (
 from network.models.validation import normalise_contact_value
 
 from .photos import FORMATS_BY_EXTENSION
+from .services import MAX_CONTACTS, TOO_MANY_CONTACTS
 
 
 class ProfileForm(forms.Form):
@@ -67,8 +68,21 @@ class ContactForm(forms.Form):
         return data
 
 
+class BaseContactFormSet(forms.BaseFormSet):
+    # The service's own limit and words, so the form and the API say the same.
+    default_error_messages = {
+        **forms.BaseFormSet.default_error_messages,
+        "too_many_forms": TOO_MANY_CONTACTS,
+    }
+
+
 ContactFormSet = forms.formset_factory(
-    ContactForm, extra=1, can_delete=True, max_num=30, validate_max=True
+    ContactForm,
+    formset=BaseContactFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=MAX_CONTACTS,
+    validate_max=True,
 )
 
 

@@ -45,6 +45,11 @@ from . import photos
 
 PROFILE_FIELDS = ("bio", "pronouns", "public_profile")
 CONTACT_FIELDS = ("kind", "value", "label", "visibility")
+# One limit for every way a member saves their contacts (the profile form and
+# /api/v1/me/ both come through profile_update): room for each kind twice over,
+# and a bound on how many rows one save may write.
+MAX_CONTACTS = 30
+TOO_MANY_CONTACTS = f"At most {MAX_CONTACTS} contacts: remove one to add another."
 INVITATION_DAYS = 14
 INVITATION_SALT = "network.invitation"
 
@@ -123,10 +128,11 @@ def profile_update(
 
     ``data`` may hold ``bio``, ``pronouns``, ``public_profile``, ``photo`` (an
     upload), ``remove_photo`` and ``contacts``: the complete new list, each a dict
-    of kind, value, label, visibility and, for an existing contact, its ``id``.
-    Contacts left out are removed. Roles and party history are not the member's to
-    change. Raises ``ValidationError`` (keys name the field, e.g. ``contacts.1.value``)
-    or ``StaleEdit``; in both cases nothing is written.
+    of kind, value, label, visibility and, for an existing contact, its ``id``;
+    at most ``MAX_CONTACTS`` of them. Contacts left out are removed. Roles and
+    party history are not the member's to change. Raises ``ValidationError``
+    (keys name the field, e.g. ``contacts.1.value``) or ``StaleEdit``; in both
+    cases nothing is written.
     """
     unknown = set(data) - {*PROFILE_FIELDS, "photo", "remove_photo", "contacts"}
     if unknown:
@@ -200,6 +206,8 @@ def _plan_contacts(person: Person, items):
     plan, errors, seen = [], {}, set()
     if not isinstance(items, list | tuple):
         return None, {"contacts": ["Send a list of contacts."]}
+    if len(items) > MAX_CONTACTS:
+        return None, {"contacts": [TOO_MANY_CONTACTS]}
     for index, item in enumerate(items):
         if not isinstance(item, dict):
             errors[f"contacts.{index}"] = ["Each contact is an object."]

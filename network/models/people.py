@@ -6,6 +6,7 @@ saved (and kept in revisions) together with it.
 """
 
 import re
+import uuid
 
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
@@ -186,6 +187,17 @@ class Person(RevisionMixin, index.Indexed, TimestampedModel, ClusterableModel):
         ),
     )
     public_profile_agreed_at = models.DateTimeField("agreed on", null=True, blank=True)
+    public_id = models.UUIDField(
+        "public id",
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text=(
+            "How the API names this person to partners, and how it tells them "
+            "the person was removed: random, so it reveals nothing about them, "
+            "and it never changes, so it outlives a new name or slug."
+        ),
+    )
     democracy_club_id = models.CharField(
         "Democracy Club person id",
         max_length=20,

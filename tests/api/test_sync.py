@@ -17,16 +17,26 @@ def feed(client, **params):
     return response.json()
 
 
+def apply(mirror, body):
+    """What a partner does with a page: keyed on each person's id, replace the
+    changed and drop the removed. ``mirror`` maps slug to name, for reading."""
+    for person in body["results"]:
+        mirror[person["id"]] = (person["slug"], person["name"])
+    for gone in body["deleted"]:
+        mirror.pop(gone["id"], None)
+
+
+def slugs(mirror):
+    return {slug for slug, _ in mirror.values()}
+
+
 def sync(client, mirror, **params):
     """Follow the feed to its end like a partner would; returns the last cursor."""
     body = feed(client, **params)
     pages = 0
     while True:
         pages += 1
-        for person in body["results"]:
-            mirror[person["slug"]] = person["name"]
-        for gone in body["deleted"]:
-            mirror.pop(gone["slug"], None)
+        apply(mirror, body)
         if not body["next"]:
             return body["cursor"], pages
         body = client.get(body["next"]).json()
@@ -43,8 +53,7 @@ def test_sync_across_pages_while_rows_change(directory, client_as):
     mirror = {}
     body = feed(client, modified_since=long_ago(), page_size=3)
     assert len(body["results"]) == 3 and body["next"]
-    for person in body["results"]:
-        mirror[person["slug"]] = person["name"]
+    apply(mirror, body)
     # Meanwhile: someone already seen is renamed, someone not yet seen is renamed,
     # one is deleted and one is added.
     seen = Person.objects.get(slug=body["results"][0]["slug"])
@@ -57,14 +66,16 @@ def test_sync_across_pages_while_rows_change(directory, client_as):
     Person.objects.create(name="Late Arrival", slug="late-arrival")
     body = client.get(body["next"]).json()
     while True:
-        for person in body["results"]:
-            mirror[person["slug"]] = person["name"]
-        for gone in body["deleted"]:
-            mirror.pop(gone["slug"], None)
+        apply(mirror, body)
         if not body["next"]:
             break
         body = client.get(body["next"]).json()
-    expected = dict(Person.objects.values_list("slug", "name"))
+    expected = {
+        str(public_id): (slug, name)
+        for public_id, slug, name in Person.objects.values_list(
+            "public_id", "slug", "name"
+        )
+    }
     assert mirror == expected
     # Nothing changed since: the stored cursor brings an empty page.
     again = feed(client, cursor=body["cursor"])
@@ -75,7 +86,7 @@ def test_later_changes_come_from_the_stored_cursor(directory, client_as):
     client = client_as("public_key")
     mirror = {}
     cursor, _ = sync(client, mirror, modified_since=long_ago(), page_size=2)
-    assert set(mirror) == {"amira-test", "bilal-test", "dev-test"}
+    assert slugs(mirror) == {"amira-test", "bilal-test", "dev-test"}
     dev = directory["dev"]
     dev.bio = "Changed."
     dev.save()
@@ -89,7 +100,11 @@ def test_deletions_and_withdrawals_arrive_as_tombstones(directory, client_as):
     public_copy, network_copy = {}, {}
     public_cursor, _ = sync(public, public_copy, modified_since=long_ago())
     network_cursor, _ = sync(network, network_copy, modified_since=long_ago())
-    assert "cara-private" in network_copy and "cara-private" not in public_copy
+    assert "cara-private" in slugs(network_copy)
+    assert "cara-private" not in slugs(public_copy)
+    ids = {
+        key: str(directory[key].public_id) for key in ("amira", "bilal", "cara", "dev")
+    }
 
     directory["dev"].delete()
     amira = directory["amira"]
@@ -100,12 +115,16 @@ def test_deletions_and_withdrawals_arrive_as_tombstones(directory, client_as):
 
     body = feed(public, cursor=public_cursor)
     # The public hear that Amira and Dev left their view, and nothing of Cara,
-    # whom they never saw.
-    assert {t["slug"] for t in body["deleted"]} == {"amira-test", "dev-test"}
+    # whom they never saw; by id alone, which is what their copy is keyed on.
+    assert {t["id"] for t in body["deleted"]} == {ids["amira"], ids["dev"]}
+    assert all(set(t) == {"id", "removed"} for t in body["deleted"])
     assert body["results"] == []
+    apply(public_copy, body)
+    assert slugs(public_copy) == {"bilal-test"}
     body = feed(network, cursor=network_cursor)
-    assert {t["slug"] for t in body["deleted"]} == {"dev-test", "cara-private"}
+    assert {t["id"] for t in body["deleted"]} == {ids["dev"], ids["cara"]}
     assert [p["slug"] for p in body["results"]] == ["amira-test"]
+    assert body["results"][0]["id"] == ids["amira"]
 
 
 def test_feed_is_ordered_oldest_change_first(directory, client_as):

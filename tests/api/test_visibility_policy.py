@@ -1,5 +1,6 @@
 """The API's part of network/visibility.py: callers, fields and tombstones."""
 
+import uuid
 from types import SimpleNamespace
 
 import pytest
@@ -43,21 +44,26 @@ def test_restricted_fields():
 
 
 def test_tombstones_only_for_people_the_audience_could_see():
-    def stone(slug, reason, was_public):
-        return PersonTombstone.objects.create(
-            person_id=1, slug=slug, reason=reason, was_public=was_public
-        )
+    stones = {}
+
+    def stone(name, reason, was_public):
+        stones[
+            PersonTombstone.objects.create(
+                public_id=uuid.uuid4(), reason=reason, was_public=was_public
+            ).public_id
+        ] = name
 
     stone("public-deleted", "deleted", True)
     stone("private-deleted", "deleted", False)
     stone("withdrawn", "withdrawn", True)
 
     def seen(audience):
-        return set(
-            visible_tombstones(PersonTombstone.objects.all(), audience).values_list(
-                "slug", flat=True
-            )
-        )
+        return {
+            stones[public_id]
+            for public_id in visible_tombstones(
+                PersonTombstone.objects.all(), audience
+            ).values_list("public_id", flat=True)
+        }
 
     assert seen(Audience.PUBLIC) == {"public-deleted", "withdrawn"}
     assert seen(Audience.NETWORK) == {"public-deleted", "private-deleted"}
