@@ -85,6 +85,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Oversized bodies are refused here, from Content-Length, before anything reads
+    # them; after authentication because signed-in uploaders may send more.
+    "ops.requestsize.RequestBodyLimitMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "network.middleware.AdminRequiresMFAMiddleware",
@@ -452,6 +455,31 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False
 PROFILE_PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PROFILE_PHOTO_MAX_PIXELS = 25_000_000
 PROFILE_PHOTO_MAX_SIDE = 800
+
+# ------------------------------------------------------------------ request size
+# The largest request body the site reads, checked from Content-Length before any
+# of it is read (ops/requestsize.py answers 413). Public forms are a few kilobytes
+# (a join statement of 3,000 characters is at most 36 KB encoded), so a visitor who
+# is not signed in, or a partner key, may send this much anywhere:
+REQUEST_BODY_MAX_ANONYMOUS = env.int("REQUEST_BODY_MAX_ANONYMOUS", default=128 * 1024)
+# Signed-in users may send more where they upload, by path prefix (the longest
+# match wins), with room for the form around the file: the admin takes images and
+# documents, the member area a profile photo, /api/v1/me/ a profile as JSON.
+_FORM_ROOM = 1024 * 1024
+REQUEST_BODY_MAX_SIGNED_IN = {
+    "/admin/": max(WAGTAILIMAGES_MAX_UPLOAD_SIZE, WAGTAILDOCS_MAX_UPLOAD_SIZE)
+    + _FORM_ROOM,
+    "/network/": PROFILE_PHOTO_MAX_BYTES + _FORM_ROOM,
+    "/api/": _FORM_ROOM,
+}
+# Form fields and JSON (everything but files) Django will parse from one request;
+# beyond it Django answers 400. Django's own default, written down because the
+# limits above rely on it: the admin's page editor posts the largest forms.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# An uploaded file larger than this is written to a temporary file as it arrives
+# instead of being held in memory, so a few uploads at once cannot exhaust a web
+# process's memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
 # ------------------------------------------------------------------ project
 # Where the shipped open data lives (areas, hex layout, postcode sample).
