@@ -172,8 +172,10 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Media storage keeps profile photos out of the public image folders, under random
+# names, and links them to a view that checks who asks (ops/storage.py).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "ops.storage.FileSystemMediaStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
@@ -181,11 +183,13 @@ STORAGES = {
 # Media on S3-compatible object storage when a bucket is named (django-storages;
 # install with `pip install -e ".[s3]"`). Objects are private: documents go through
 # Wagtail's permission-checking view; images are public through a bucket policy on
-# the images/ and original_images/ prefixes (see docs/deployment.md).
+# the images/ and original_images/ prefixes (see docs/deployment.md); profile
+# photos live under profile_photos/, outside that policy, and the site reads them
+# with its own credentials for the photo view.
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
 if AWS_STORAGE_BUCKET_NAME:
     STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "ops.storage.S3MediaStorage",
         "OPTIONS": {
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
             "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
@@ -197,8 +201,9 @@ if AWS_STORAGE_BUCKET_NAME:
         },
     }
 # With media on local disk, the site serves image files itself (documents never:
-# they go through the permission check). A proxy in front may serve
-# /media/images/ and /media/original_images/ instead.
+# they go through the permission check; profile photos never: they go through
+# the photo view). A proxy in front may serve /media/images/ and
+# /media/original_images/ instead.
 SERVE_MEDIA_IMAGES = env.bool("SERVE_MEDIA_IMAGES", default=not AWS_STORAGE_BUCKET_NAME)
 WHITENOISE_MAX_AGE = 60 * 60
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
