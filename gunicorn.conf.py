@@ -28,6 +28,14 @@ max_requests_jitter = max_requests // 10
 # A fixed system folder, not a temporary file name anyone could guess or race for.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108  # nosec B108
 
+# Request heads: gunicorn's own limits on the request line, the number of header
+# fields and the size of each, written down (they are its defaults). gunicorn has
+# no limit on bodies: the proxy (docs/deployment.md) and the site itself
+# (ops/requestsize.py, 413 from Content-Length before reading) refuse large ones.
+limit_request_line = 4094
+limit_request_fields = 100
+limit_request_field_size = 8190
+
 # The proxies allowed to tell gunicorn the original scheme (X-Forwarded-Proto).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 

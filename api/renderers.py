@@ -8,9 +8,10 @@ the rows and values they may see.
 
 import csv
 import io
-import re
 
 from rest_framework.renderers import BaseRenderer
+
+from ops.spreadsheets import neutralise
 
 
 class Echo:
@@ -20,20 +21,13 @@ class Echo:
         return value
 
 
-NUMBER = re.compile(r"^[+-]?[\d .()]+$")
-
-
 def safe_cell(value) -> str:
     """A cell a spreadsheet will show as text, never run as a formula (a bio that
-    starts with '=' must not execute when a partner opens the file)."""
+    starts with '=' must not execute when a partner opens the file): the rule
+    every export shares, ops.spreadsheets.neutralise."""
     if value is None:
         return ""
-    text = str(value)
-    if text[:1] in ("=", "@", "\t", "\r") or (
-        text[:1] in ("+", "-") and not NUMBER.match(text)
-    ):
-        return "'" + text
-    return text
+    return neutralise(str(value))
 
 
 def csv_lines(columns, rows):

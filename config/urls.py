@@ -28,12 +28,12 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 
     urlpatterns += staticfiles_urlpatterns()
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-elif settings.SERVE_MEDIA_IMAGES:
+# Image files from local media, in development too: the view serves only the
+# public image folders, never documents or profile photos.
+if settings.DEBUG or settings.SERVE_MEDIA_IMAGES:
     urlpatterns += [path("media/<path:path>", ops_views.media_image)]
 
 # Wagtail's page serving comes last: it answers every path not matched above.

@@ -223,3 +223,17 @@ def visible_tombstones(queryset: QuerySet, audience: Audience) -> QuerySet:
 def may_see_person(person, audience: Audience) -> bool:
     """Whether the audience may know about this one person (see visible_people)."""
     return audience >= Audience.NETWORK or bool(person.public_profile)
+
+
+def may_see_photo(person, user) -> bool:
+    """Whether a user may fetch a profile photo. A photo shows who is in the
+    network, so it goes with the person: whoever may know about them, and they
+    themselves. A photo nobody uses any more is for coordinators only. (Editors
+    reach the image library, but not the directory: a private person's photo is
+    not theirs to see.)"""
+    audience = audience_for_user(user)
+    if person is None:
+        return audience == Audience.COORDINATORS
+    if may_see_person(person, audience):
+        return True
+    return bool(user and user.is_authenticated and user.person_id == person.pk)

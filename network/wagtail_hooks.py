@@ -29,6 +29,7 @@ from network.campaign_admin import (
     PersonNotesPanel,
 )
 from network.members.admin_hooks import PersonEditView
+from network.members.forms import PersonAdminForm
 from network.models import (
     Area,
     AreaType,
@@ -137,7 +138,10 @@ class PersonViewSet(SnippetViewSet):
                 [
                     FieldRowPanel([FieldPanel("name"), FieldPanel("pronouns")]),
                     FieldPanel("slug"),
-                    FieldPanel("photo"),
+                    MultiFieldPanel(
+                        [FieldPanel("photo_upload"), FieldPanel("photo_remove")],
+                        heading="Photo",
+                    ),
                     FieldPanel("bio"),
                     MultiFieldPanel(
                         [
@@ -167,7 +171,8 @@ class PersonViewSet(SnippetViewSet):
                 heading="Contacts",
             ),
             ObjectList([PersonNotesPanel(heading="Notes")], heading="Notes"),
-        ]
+        ],
+        base_form_class=PersonAdminForm,
     )
 
 

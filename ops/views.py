@@ -9,7 +9,8 @@ from django.views.static import serve
 
 from .requestid import current_request_id
 
-# Image originals and renditions only: documents must pass the permission check.
+# Image originals and renditions only: documents must pass the permission check,
+# and profile photos (profile_photos/, see ops/storage.py) the photo view's.
 _IMAGE_PATH = re.compile(r"^(images|original_images)/[^/]+$")
 
 

@@ -85,6 +85,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Oversized bodies are refused here, from Content-Length, before anything reads
+    # them; after authentication because signed-in uploaders may send more.
+    "ops.requestsize.RequestBodyLimitMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "network.middleware.AdminRequiresMFAMiddleware",
@@ -169,8 +172,10 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Media storage keeps profile photos out of the public image folders, under random
+# names, and links them to a view that checks who asks (ops/storage.py).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "ops.storage.FileSystemMediaStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
@@ -178,11 +183,13 @@ STORAGES = {
 # Media on S3-compatible object storage when a bucket is named (django-storages;
 # install with `pip install -e ".[s3]"`). Objects are private: documents go through
 # Wagtail's permission-checking view; images are public through a bucket policy on
-# the images/ and original_images/ prefixes (see docs/deployment.md).
+# the images/ and original_images/ prefixes (see docs/deployment.md); profile
+# photos live under profile_photos/, outside that policy, and the site reads them
+# with its own credentials for the photo view.
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
 if AWS_STORAGE_BUCKET_NAME:
     STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "ops.storage.S3MediaStorage",
         "OPTIONS": {
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
             "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
@@ -194,8 +201,9 @@ if AWS_STORAGE_BUCKET_NAME:
         },
     }
 # With media on local disk, the site serves image files itself (documents never:
-# they go through the permission check). A proxy in front may serve
-# /media/images/ and /media/original_images/ instead.
+# they go through the permission check; profile photos never: they go through
+# the photo view). A proxy in front may serve /media/images/ and
+# /media/original_images/ instead.
 SERVE_MEDIA_IMAGES = env.bool("SERVE_MEDIA_IMAGES", default=not AWS_STORAGE_BUCKET_NAME)
 WHITENOISE_MAX_AGE = 60 * 60
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
@@ -470,6 +478,31 @@ WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 PROFILE_PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PROFILE_PHOTO_MAX_PIXELS = 25_000_000
 PROFILE_PHOTO_MAX_SIDE = 800
+
+# ------------------------------------------------------------------ request size
+# The largest request body the site reads, checked from Content-Length before any
+# of it is read (ops/requestsize.py answers 413). Public forms are a few kilobytes
+# (a join statement of 3,000 characters is at most 36 KB encoded), so a visitor who
+# is not signed in, or a partner key, may send this much anywhere:
+REQUEST_BODY_MAX_ANONYMOUS = env.int("REQUEST_BODY_MAX_ANONYMOUS", default=128 * 1024)
+# Signed-in users may send more where they upload, by path prefix (the longest
+# match wins), with room for the form around the file: the admin takes images and
+# documents, the member area a profile photo, /api/v1/me/ a profile as JSON.
+_FORM_ROOM = 1024 * 1024
+REQUEST_BODY_MAX_SIGNED_IN = {
+    "/admin/": max(WAGTAILIMAGES_MAX_UPLOAD_SIZE, WAGTAILDOCS_MAX_UPLOAD_SIZE)
+    + _FORM_ROOM,
+    "/network/": PROFILE_PHOTO_MAX_BYTES + _FORM_ROOM,
+    "/api/": _FORM_ROOM,
+}
+# Form fields and JSON (everything but files) Django will parse from one request;
+# beyond it Django answers 400. Django's own default, written down because the
+# limits above rely on it: the admin's page editor posts the largest forms.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# An uploaded file larger than this is written to a temporary file as it arrives
+# instead of being held in memory, so a few uploads at once cannot exhaust a web
+# process's memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
 # ------------------------------------------------------------------ project
 # Where the shipped open data lives (areas, hex layout, postcode sample).

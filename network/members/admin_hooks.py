@@ -288,7 +288,11 @@ class PersonEditView(SnippetEditView):
     """The admin's person editor, recording which fields a coordinator saved."""
 
     def save_instance(self):
-        changed = list(self.form.changed_data)
+        # The photo's two form fields are one field of the person: "photo".
+        photo_fields = {"photo_upload", "photo_remove"}
+        changed = [name for name in self.form.changed_data if name not in photo_fields]
+        if photo_fields & set(self.form.changed_data):
+            changed.append("photo")
         for name, formset in getattr(self.form, "formsets", {}).items():
             if formset.has_changed():
                 changed.append(name)

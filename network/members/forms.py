@@ -2,6 +2,8 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
+from wagtail.admin.forms import WagtailAdminModelForm
 
 from network.models import (
     Area,
@@ -13,8 +15,11 @@ from network.models import (
 )
 from network.models.validation import normalise_contact_value
 
+from . import photos
 from .photos import FORMATS_BY_EXTENSION
 from .services import MAX_CONTACTS, TOO_MANY_CONTACTS
+
+PHOTO_ACCEPT = ",".join(f".{ext}" for ext in FORMATS_BY_EXTENSION)
 
 
 class ProfileForm(forms.Form):
@@ -36,11 +41,52 @@ class ProfileForm(forms.Form):
         required=False,
         help_text="JPEG, PNG or WebP, at most 5 MB. We resize it and remove "
         "its metadata (such as where it was taken).",
-        widget=forms.ClearableFileInput(
-            attrs={"accept": ",".join(f".{ext}" for ext in FORMATS_BY_EXTENSION)}
-        ),
+        widget=forms.ClearableFileInput(attrs={"accept": PHOTO_ACCEPT}),
     )
     remove_photo = forms.BooleanField(label="Remove my photo", required=False)
+
+
+class PersonAdminForm(WagtailAdminModelForm):
+    """The admin's person form. A coordinator uploads a person's photo here, and it
+    is kept as a member's own upload is (checked, re-encoded, under a random
+    private name): never chosen from the image library, whose files anyone may
+    fetch and whose names are whatever the uploader called them."""
+
+    photo_upload = forms.FileField(
+        label="New photo",
+        required=False,
+        help_text="JPEG, PNG or WebP, at most 5 MB. It replaces the current photo.",
+        widget=forms.FileInput(attrs={"accept": PHOTO_ACCEPT}),
+    )
+    photo_remove = forms.BooleanField(label="Remove the photo", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        photo = self.instance.photo if self.instance.photo_id else None
+        if photo is not None:
+            self.fields["photo_upload"].help_text = format_html(
+                '<img src="{}" alt="The current photo" width="80"> {}',
+                photo.get_rendition("max-165x165").url,
+                self.fields["photo_upload"].help_text,
+            )
+
+    def clean_photo_upload(self):
+        upload = self.cleaned_data.get("photo_upload")
+        if upload:
+            photos.check_photo(upload)
+        return upload
+
+    def save(self, commit=True):
+        old = self.instance.photo if self.instance.photo_id else None
+        if self.cleaned_data.get("photo_upload"):
+            self.instance.photo = photos.store_photo(self.cleaned_data["photo_upload"])
+        elif self.cleaned_data.get("photo_remove"):
+            self.instance.photo = None
+        person = super().save(commit=commit)
+        if commit and old is not None and person.photo_id != old.pk:
+            if photos.is_profile_photo(old):
+                old.delete()
+        return person
 
 
 class ContactForm(forms.Form):

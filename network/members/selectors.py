@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
+from wagtail.images import get_image_model
 
 from network.models import (
     Affiliation,
@@ -16,6 +17,7 @@ from network.models import (
 )
 from network.selectors import areas_within
 from network.visibility import audience_for_user, visible_contacts, visible_people
+from ops.storage import PRIVATE_FOLDER
 
 
 def directory_people(*, viewer) -> QuerySet:
@@ -74,6 +76,26 @@ def area_choices() -> QuerySet:
 
 def person_for_viewer(*, viewer, slug: str) -> Person | None:
     return directory_people(viewer=viewer).filter(slug=slug).first()
+
+
+def photo_file(*, name: str) -> tuple[str, Person | None] | None:
+    """The stored profile photo (original or rendition) a photo address names, and
+    the person whose photo it is (None when nobody's). None when no profile photo
+    has that name: only files the database knows are ever served."""
+    stored = f"{PRIVATE_FOLDER}/{name}"
+    Image = get_image_model()
+    image = Image.objects.filter(file=stored).first()
+    if image is None:
+        rendition = (
+            Image.get_rendition_model()
+            .objects.filter(file=stored)
+            .select_related("image")
+            .first()
+        )
+        if rendition is None:
+            return None
+        image = rendition.image
+    return stored, Person.objects.filter(photo=image).order_by("pk").first()
 
 
 def profile_history(*, person: Person) -> QuerySet:

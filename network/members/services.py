@@ -180,7 +180,7 @@ def profile_update(
 
         old_photo = current.photo
         if data.get("photo") is not None:
-            current.photo = photos.store_photo(data["photo"], person=current)
+            current.photo = photos.store_photo(data["photo"])
             changed.append("photo")
         elif data.get("remove_photo") and current.photo_id:
             current.photo = None

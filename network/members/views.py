@@ -4,6 +4,8 @@ network/visibility.py."""
 
 from urllib.parse import urlencode
 
+import mimetypes
+
 import django_filters
 from allauth.account.views import LoginView
 from allauth.core import ratelimit
@@ -11,9 +13,10 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +29,13 @@ from network.models import (
     Person,
     RoleKind,
 )
-from network.visibility import audience_for_user, own_contacts
+from network.visibility import (
+    Audience,
+    audience_for_user,
+    may_see_person,
+    may_see_photo,
+    own_contacts,
+)
 
 from . import selectors, services
 from .forms import (
@@ -177,6 +186,38 @@ def person_detail(request, slug):
             "audience": audience_for_user(request.user),
         },
     )
+
+
+# ------------------------------------------------------------------ photos
+
+# How long a browser (and, for a public profile, a shared cache) may keep a photo.
+# The address changes with each new photo; a profile made private stops being
+# served at once, and a shared cache may keep its old copy for at most this long.
+PHOTO_MAX_AGE = 3600
+
+
+@require_http_methods(["GET", "HEAD"])
+def photo(request, name):
+    """A profile photo, or one of its renditions. A public profile's photo is
+    served to everyone; any other only to those who may see the person (members
+    and coordinators), marked private so no shared cache keeps it. Everyone else
+    gets 404, as if there were no such photo."""
+    found = selectors.photo_file(name=name)
+    if found is None:
+        raise Http404("No such photo.")
+    stored, person = found
+    public = person is not None and may_see_person(person, Audience.PUBLIC)
+    if not public and not may_see_photo(person, request.user):
+        raise Http404("No such photo.")
+    try:
+        handle = default_storage.open(stored)
+    except FileNotFoundError as error:
+        raise Http404("No such photo.") from error
+    content_type = mimetypes.guess_type(stored)[0] or "application/octet-stream"
+    response = FileResponse(handle, content_type=content_type)
+    scope = "public" if public else "private"
+    response["Cache-Control"] = f"{scope}, max-age={PHOTO_MAX_AGE}"
+    return response
 
 
 # ------------------------------------------------------------------ own profile

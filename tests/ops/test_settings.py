@@ -52,7 +52,7 @@ def test_production_is_secure_by_default(monkeypatch):
     assert prod.LOGGING["handlers"]["console"]["formatter"] == "json"
     assert prod.LOGGING["handlers"]["console"]["stream"] == "ext://sys.stdout"
     assert prod.CACHES["default"]["BACKEND"].endswith("LocMemCache")
-    assert prod.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage")
+    assert prod.STORAGES["default"]["BACKEND"] == "ops.storage.FileSystemMediaStorage"
     assert prod.STORAGES["staticfiles"]["BACKEND"] == (
         "whitenoise.storage.CompressedManifestStaticFilesStorage"
     )
@@ -71,7 +71,7 @@ def test_a_bucket_name_puts_media_on_object_storage(monkeypatch):
         AWS_S3_ENDPOINT_URL="https://objects.example.net",
     )
     default = prod.STORAGES["default"]
-    assert default["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert default["BACKEND"] == "ops.storage.S3MediaStorage"
     assert default["OPTIONS"]["bucket_name"] == "ncnv-media"
     assert default["OPTIONS"]["endpoint_url"] == "https://objects.example.net"
     # Images come from the bucket; the site no longer serves media itself.
@@ -80,12 +80,17 @@ def test_a_bucket_name_puts_media_on_object_storage(monkeypatch):
 
 def test_the_s3_storage_builds_from_these_options(monkeypatch):
     pytest.importorskip("boto3", reason="boto3 comes with the [s3] extra")
-    from storages.backends.s3 import S3Storage
+    from django.utils.module_loading import import_string
 
     prod = load_production(monkeypatch, AWS_STORAGE_BUCKET_NAME="ncnv-media")
-    storage = S3Storage(**prod.STORAGES["default"]["OPTIONS"])
+    default = prod.STORAGES["default"]
+    storage = import_string(default["BACKEND"])(**default["OPTIONS"])
     assert storage.url("images/rally.png").startswith(
         "https://ncnv-media.s3.amazonaws.com/images/rally.png"
+    )
+    # Profile photos are not in the bucket's public prefixes: the site serves them.
+    assert storage.url("profile_photos/profile-photo-x.jpg").startswith(
+        "/network/photos/"
     )
 
 
