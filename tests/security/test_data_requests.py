@@ -28,6 +28,7 @@ from network.models import (
     ProfileChange,
 )
 from network.services import note_add, note_update
+from tests.conftest import sign_in_with_mfa
 from tests.factories import RoleFactory, build_site_pages
 from tests.updates.factories import SubscriberFactory
 
@@ -150,7 +151,7 @@ def _erase(client, user, superuser):
     client.force_login(user)
     client.post(reverse("members:delete_account"), {"confirm": "yes"})
     request = DeletionRequest.objects.get(user=user)
-    client.force_login(superuser)
+    sign_in_with_mfa(client, superuser)
     response = client.post(
         reverse("members_deletion_confirm", args=[request.pk]), {"decision": "erase"}
     )

@@ -30,6 +30,7 @@ from wagtail.models import Collection
 from cms import services as cms_services
 from network.models import Area, CoordinationNote, Person
 from network.visibility import EDITOR_GROUP
+from tests.conftest import sign_in_with_mfa
 from tests.factories import GroupFactory, PersonFactory, StanceEventFactory
 from tests.network.test_member_area import edit_data, image_upload
 from tests.ops.test_entrypoint import web_server  # noqa: F401  (a fixture)
@@ -200,7 +201,7 @@ def test_withdrawing_a_public_profile_hides_the_photo_at_once(client, public_mem
 
 def test_photos_uploaded_in_the_admin_are_private_too(client, superuser, uk_areas):
     person = PersonFactory(name="Dana Adminupload", public_profile=False)
-    client.force_login(superuser)
+    sign_in_with_mfa(client, superuser)
     form = {
         "name": person.name, "slug": person.slug, "status": "active",
         "photo_upload": image_upload(name="dana-adminupload.jpg"),
@@ -439,7 +440,7 @@ EXPORT_QUERIES = {"wagtailsnippets_network_area:list": {"q": "HYPERLINK"}}
 
 
 def test_admin_downloads_never_carry_a_formula(client, superuser, hostile_records):
-    client.force_login(superuser)
+    sign_in_with_mfa(client, superuser)
     for name in EXPORTS:
         for export_format in ("csv", "xlsx"):
             query = {"export": export_format, **EXPORT_QUERIES.get(name, {})}
