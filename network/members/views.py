@@ -2,9 +2,8 @@
 stay thin: reads come from selectors, writes from services, visibility from
 network/visibility.py."""
 
-from urllib.parse import urlencode
-
 import mimetypes
+from urllib.parse import urlencode
 
 import django_filters
 from allauth.account.views import LoginView
