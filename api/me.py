@@ -19,6 +19,7 @@ from network.models import ChangeSource, ContactKind, Visibility
 from network.visibility import own_contacts
 
 from .authentication import PartnerKeyAuthentication
+from .parsers import PARSERS
 from .permissions import IsNetworkMember
 from .throttles import ApiRateThrottle
 
@@ -188,6 +189,7 @@ class MeView(APIView):
     authentication_classes = [PartnerKeyAuthentication, SessionAuthentication]
     permission_classes = [IsNetworkMember]
     throttle_classes = [ApiRateThrottle]
+    parser_classes = PARSERS
 
     def _person(self, request):
         if not request.user.has_perm("network.edit_own_profile"):

@@ -38,6 +38,7 @@ from .filters import (
     StrictFilterBackend,
 )
 from .pagination import ChangeFeed, PagePagination, PeoplePagination
+from .parsers import PARSERS
 from .permissions import ReadOrWrite
 from .renderers import CSVRenderer, csv_lines
 from .serializers import (
@@ -63,6 +64,7 @@ class ApiViewSet(viewsets.GenericViewSet):
     authentication_classes = [PartnerKeyAuthentication, SessionAuthentication]
     permission_classes = [ReadOrWrite]
     throttle_classes = [ApiRateThrottle]
+    parser_classes = PARSERS
     renderer_classes = [JSONRenderer, CSVRenderer]
     filter_backends = [StrictFilterBackend]
     pagination_class = PagePagination

@@ -1,5 +1,6 @@
 """Reads for the campaign site: listings, signatories, hosts, registration counts."""
 
+import unicodedata
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -102,10 +103,23 @@ def event_is_full(*, event: EventPage) -> bool:
     return taken >= event.capacity
 
 
+def search_words(query: str) -> str:
+    """The words of a visitor's query: letters, digits and combining marks, with
+    everything else a space between words. Punctuation is syntax to the search
+    engines (on SQLite's FTS5 a lone ``"`` is an error, ``*``, ``:``, ``(`` and
+    ``^`` operators), and PostgreSQL cannot take a NUL; neither is ever part of a
+    word the index holds."""
+    kept = (char if unicodedata.category(char)[0] in "LNM" else " " for char in query)
+    return " ".join("".join(kept).split())
+
+
 def search_pages(*, query: str, site) -> "QuerySet[Page]":
-    """Live, public pages of ``site`` matching ``query`` (Wagtail search: PostgreSQL
-    full-text search on PostgreSQL, the database backend's fallback elsewhere)."""
-    return Page.objects.live().public().in_site(site).search(query)
+    """Live, public pages of ``site`` matching the words of ``query`` (Wagtail
+    search: PostgreSQL full-text search on PostgreSQL, SQLite's FTS5 on SQLite)."""
+    words = search_words(query)
+    if not words:
+        return Page.objects.none()
+    return Page.objects.live().public().in_site(site).search(words)
 
 
 def specific_pages(pages) -> list[Page]:

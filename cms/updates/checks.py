@@ -25,7 +25,8 @@ def tasks_run_in_the_background(app_configs, **kwargs):
         return []
     return [
         Warning(
-            "Tasks run immediately: a mailing is sent inside the admin request.",
+            "Tasks run immediately: a mailing is sent inside the admin request, "
+            "and how long a sign-up takes shows whether the address is on the list.",
             hint="Use django_tasks_db.DatabaseBackend and run manage.py db_worker.",
             id="updates.W002",
         )

@@ -130,6 +130,31 @@ class ConsentEvent(models.Model):
         raise ValueError("Consent events are append-only and cannot be deleted.")
 
 
+class PendingSignup(models.Model):
+    """A sign-up form as posted, waiting for the background task that acts on it
+    (``services.signup_process``) and then deletes it.
+
+    The request stores one of these for every address, known or not, so it does
+    the same work and takes as long whoever is signing up; only the task looks the
+    address up. The queued task carries this row's id, never the address."""
+
+    email = models.EmailField(max_length=254)
+    name = models.CharField(max_length=150, blank=True)
+    postcode = models.CharField(max_length=8, blank=True)
+    wording_version = models.CharField(max_length=20, blank=True)
+    source = models.CharField(max_length=255, blank=True)
+    received_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    # A queue, not content: nothing refers to these rows.
+    wagtail_reference_index_ignore = True
+
+    class Meta:
+        verbose_name = "sign-up waiting to be processed"
+
+    def __str__(self):
+        return f"{self.email} {self.received_at:%Y-%m-%d %H:%M}"
+
+
 # ------------------------------------------------------------------ mailings
 
 

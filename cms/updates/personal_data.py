@@ -4,8 +4,9 @@ to a member through any of the member's addresses."""
 
 from network.personal_data import register
 
-from .models import ConsentEvent, Delivery, Subscriber
+from .models import ConsentEvent, Delivery, PendingSignup, Subscriber
 
 register(Subscriber, label="subscriptions", email_field="email")
 register(ConsentEvent, label="consent_events", email_field="subscriber__email")
 register(Delivery, label="mailings_received", email_field="subscriber__email")
+register(PendingSignup, label="signups_being_processed", email_field="email")

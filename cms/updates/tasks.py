@@ -1,4 +1,5 @@
-"""Background tasks (the Django tasks API): confirmation emails and mailings.
+"""Background tasks (the Django tasks API): sign-ups, confirmation emails and
+mailings.
 
 They run on the "updates" queue: immediately in development and tests, and in
 production through the database backend and ``manage.py db_worker``.
@@ -13,8 +14,17 @@ from django_tasks import task
 from .mail import confirmation_message
 from .models import Subscriber, SubscriberStatus
 from .sending import mailing_deliver
+from .services import signup_process
 
 QUEUE = "updates"
+
+
+@task(queue_name=QUEUE)
+def process_signup(pending_id: int) -> bool:
+    """Act on one sign-up from the form: whether the address gets a confirmation
+    link is decided here, out of the request, so that how long the form takes to
+    answer says nothing about the address."""
+    return signup_process(pending_id=pending_id)
 
 
 @task(queue_name=QUEUE)

@@ -80,6 +80,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "ops.csp.ContentSecurityPolicyMiddleware",
+    # A NUL in the address, a parameter or a header is a 400 here, before the page
+    # cache, the session or any view could take it to the database.
+    "ops.badinput.RejectNullCharactersMiddleware",
     "ops.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -105,6 +105,12 @@ def _delivery(person, user):
     )
 
 
+def _pending_signup(person, user):
+    from cms.updates.models import PendingSignup
+
+    return PendingSignup.objects.create(email=user.email.lower(), name=person.name)
+
+
 def _campaign_site():
     from cms.models import EventPage, StatementPage
     from tests.factories import build_site_pages
@@ -159,6 +165,7 @@ SAMPLES = {
     "updates.Subscriber": _subscriber,
     "updates.ConsentEvent": _consent_event,
     "updates.Delivery": _delivery,
+    "updates.PendingSignup": _pending_signup,
     "cms.Registration": _registration,
     "cms.StatementSignatory": _signature,
     "cms.EventHost": _hosting,
