@@ -123,6 +123,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
     )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite lets one connection write at a time. Left to its defaults, a
+    # transaction that reads and then writes (the last place at an event, a
+    # versioned profile save) fails at once with "database is locked" when another
+    # wrote meanwhile, and no timeout helps. BEGIN IMMEDIATE takes the write lock
+    # at the start instead, so concurrent writers queue, up to `timeout` seconds
+    # (below gunicorn's request limit). WAL lets pages be read while one writes;
+    # synchronous=NORMAL is safe with WAL against a crashed process (a power cut
+    # may lose the last commits; SQLite is not for production anyway).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.float("SQLITE_BUSY_TIMEOUT", default=20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 
 # ------------------------------------------------------------------ email
 # EMAIL_URL picks the backend: console:// prints mail, smtp://host:port sends it.
