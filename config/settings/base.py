@@ -425,6 +425,12 @@ UPDATES_BATCH_SIZE = env.int("UPDATES_BATCH_SIZE", default=200)
 # Attempts per recipient in all, and the wait before a later run retries failures.
 UPDATES_MAX_ATTEMPTS = env.int("UPDATES_MAX_ATTEMPTS", default=3)
 UPDATES_RETRY_DELAY = env.int("UPDATES_RETRY_DELAY", default=300)
+# Seconds a sender's claim on a mailing lasts unless renewed (it renews every
+# quarter of this while it works). A killed worker's claim runs out, and a running
+# `db_worker` then resumes the mailing: the longer this, the longer a stranded
+# mailing waits; it must stay above what one message can take (EMAIL_TIMEOUT for
+# each step of the SMTP exchange).
+UPDATES_SENDER_LEASE = env.float("UPDATES_SENDER_LEASE", default=120)
 
 # ------------------------------------------------------------------ accounts & MFA
 # django-allauth signs people in by email address (password or an emailed one-time
