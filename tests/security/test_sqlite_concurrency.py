@@ -20,6 +20,7 @@ from django.test import Client
 from cms.models import Registration, RegistrationStatus
 from network.members import services as member_services
 from network.models import Person, ProfileChange
+from tests.e2e.conftest import ensure_wagtail_roots
 from tests.factories import build_site_pages
 from tests.security.faults_support import (
     LiveDatabase,
@@ -116,6 +117,7 @@ def all_at_once(work):
 
 def test_twenty_people_register_at_once_for_the_last_place(server, tmp_path):
     live = LiveDatabase(tmp_path)
+    ensure_wagtail_roots()  # an earlier test's flush may have removed them
     event = build_site_pages(capacity=1).event
     base = server(live)
     url = base + event.registration_url()
