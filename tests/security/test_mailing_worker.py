@@ -171,7 +171,8 @@ def test_a_killed_worker_s_mailing_is_finished_by_a_fresh_worker_each_once(
         wait_for(hold.reached.is_set, timeout=30, what="the held message", log=log)
         (ids,) = live.row(
             "SELECT worker_ids FROM django_tasks_database_dbtaskresult "
-            "WHERE status = 'RUNNING'"
+            "WHERE status = 'RUNNING' AND task_path = %s",
+            [send_mailing.module_path],
         )
         sender = (json.loads(ids) if isinstance(ids, str) else ids)[-1]
         stop(workers[sender], signal.SIGKILL)
