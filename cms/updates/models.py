@@ -221,6 +221,20 @@ class Mailing(models.Model):
         help_text="When the recipients were fixed; later sign-ups are not added.",
     )
     finished_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The sender at work on it holds a lease, renewed as it goes; a worker finding
+    # the lease lapsed knows its sender died and resumes the mailing.
+    lease_token = models.CharField(
+        max_length=32,
+        blank=True,
+        editable=False,
+        help_text="The sender at work on it: a random token for each run.",
+    )
+    lease_expires_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the sender's claim lapses unless it renews it.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -236,6 +250,7 @@ class Mailing(models.Model):
 
 class DeliveryStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
+    # Handed to the mail server, its answer not yet recorded.
     SENDING = "sending", "Being sent"
     SENT = "sent", "Sent"
     RETRY = "retry", "Failed, will retry"
@@ -245,7 +260,9 @@ class DeliveryStatus(models.TextChoices):
 
 class Delivery(models.Model):
     """One mailing to one subscriber. The unique pair is what makes sending
-    idempotent: a restarted send only picks rows not yet handed to the mail server."""
+    idempotent: a restarted send only picks rows not yet handed to the mail server,
+    and a row is handed over only by moving it from queued to sending, which one
+    sender alone can do."""
 
     mailing = models.ForeignKey(
         Mailing, on_delete=models.CASCADE, related_name="deliveries"

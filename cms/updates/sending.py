@@ -1,19 +1,25 @@
 """Sending a mailing: resumable, idempotent, in batches over reused SMTP connections.
 
-How it never sends anyone the same update twice, even when the worker is killed:
+How it never sends anyone the same update twice, and finishes when a worker dies:
 
-1. One sender per mailing. On PostgreSQL a session advisory lock keyed by the
-   mailing is held while sending; a second worker finds it taken and leaves. A killed
-   worker's connection closes and the lock goes with it.
+1. One sender per mailing, by a lease on the mailing row (``lease_token``,
+   ``lease_expires_at``): a sender takes it only when nobody holds it or the
+   holder's time ran out, and renews it as it works. A second worker finds it held
+   and leaves. A killed worker renews nothing, so its lease lapses and a worker's
+   periodic check (``tasks.mailings_resume_stranded``, run by ``manage.py
+   db_worker``) hands the mailing to a fresh sender.
 2. The recipients are fixed once, as one ``Delivery`` row each (unique per mailing
    and subscriber), so a restart cannot add anyone twice.
-3. A batch of queued rows is claimed (``sending``), then sent in id order over one
-   SMTP connection; each row's outcome is committed right after the mail server
-   answers, before the next message goes.
-4. A restarted sender finds the rows a dead one left ``sending``. Only the first of
-   them can have reached the mail server (the rest were never tried), so that one is
-   recorded as failed and not retried, and the rest go back in the queue. At most one
-   recipient per interruption misses the update; nobody gets it twice.
+3. Rows are sent in id order over one SMTP connection per batch. A row moves from
+   ``queued`` to ``sending`` (committed) just before the message's content goes
+   to the mail server (SMTP DATA), and only while this sender holds the lease;
+   its outcome is committed as soon as the server answers.
+4. A resumed sender finds the rows a dead one left ``sending``: their content went
+   out and no answer was recorded, so they may have arrived. They are recorded as
+   failed and not retried. Rows still ``queued`` (the one whose envelope was
+   being given when the worker died among them) never reached the server and are
+   sent. At most one recipient per interruption may miss the update; nobody gets
+   it twice.
 
 Failures are per recipient: a refused address fails at once (a permanent 5xx also
 marks the subscriber bounced), other errors are retried up to
@@ -21,14 +27,17 @@ marks the subscriber bounced), other errors are retried up to
 """
 
 import logging
+import secrets
 import smtplib
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import connection as db_connection
-from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from network.progress import Progress
@@ -46,14 +55,17 @@ from .selectors import mailing_audience
 
 logger = logging.getLogger(__name__)
 
-# First key of the two-part advisory lock: "updates" sending, second is the mailing.
-LOCK_NAMESPACE = 0x55504454
 INTERRUPTED = (
     "The sender stopped while handing this message to the mail server. It may have "
     "arrived, so it is not sent again."
 )
+UNCONFIRMED = (
+    "The connection broke before the mail server confirmed this message. It may "
+    "have arrived, so it is not sent again."
+)
 # Permanent refusals that mean the mailbox does not exist or is not accepted.
 BOUNCE_CODES = {550, 551, 553}
+ACTIVE = (MailingStatus.QUEUED, MailingStatus.SENDING)
 
 
 @dataclass
@@ -66,6 +78,73 @@ class DeliveryReport:
     retry_pending: int = 0
     finished: bool = False
     notes: list[str] = field(default_factory=list)
+
+
+class LeaseLost(Exception):
+    """Another sender took the mailing over after this one's lease ran out."""
+
+
+def lease_seconds() -> float:
+    return float(settings.UPDATES_SENDER_LEASE)
+
+
+@dataclass
+class SenderLease:
+    """This sender's claim on a mailing. Renewed at most every quarter of its
+    length, so holding it costs one small write every ``UPDATES_SENDER_LEASE / 4``
+    seconds."""
+
+    mailing_id: int
+    token: str
+    renewed: float  # time.monotonic() of the last renewal
+
+    @classmethod
+    def take(cls, mailing_id: int) -> "SenderLease | None":
+        """The lease, when the mailing is queued or sending and nobody holds it
+        (or its holder's time ran out). Marks the mailing as sending."""
+        now = timezone.now()
+        token = secrets.token_hex(16)
+        taken = (
+            Mailing.objects.filter(pk=mailing_id, status__in=ACTIVE)
+            .filter(Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lte=now))
+            .update(
+                status=MailingStatus.SENDING,
+                lease_token=token,
+                lease_expires_at=now + timedelta(seconds=lease_seconds()),
+            )
+        )
+        return cls(mailing_id, token, time.monotonic()) if taken else None
+
+    def _mine(self):
+        return Mailing.objects.filter(pk=self.mailing_id, lease_token=self.token)
+
+    def renew(self) -> None:
+        if time.monotonic() - self.renewed < lease_seconds() / 4:
+            return
+        expires = timezone.now() + timedelta(seconds=lease_seconds())
+        if not self._mine().update(lease_expires_at=expires):
+            raise LeaseLost
+        self.renewed = time.monotonic()
+
+    def finish(self, **values) -> None:
+        """Give the lease up, setting ``values`` on the mailing in the same write."""
+        if not self._mine().update(lease_token="", lease_expires_at=None, **values):
+            raise LeaseLost
+
+    def hand_over(self, delivery: Delivery) -> None:
+        """Mark the row as handed to the mail server: from now on it may arrive.
+        Only the lease holder can, and only once per row."""
+        # One UPDATE of the row itself (the lease check a correlated EXISTS, not
+        # a join, which Django would turn into "id IN (subquery)"): PostgreSQL
+        # then rechecks "still queued" on a row another sender changed meanwhile,
+        # so two senders can never both hand the same row over.
+        moved = (
+            Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.QUEUED)
+            .filter(Exists(self._mine().filter(pk=OuterRef("mailing_id"))))
+            .update(status=DeliveryStatus.SENDING)
+        )
+        if not moved:
+            raise LeaseLost
 
 
 @contextmanager
@@ -89,28 +168,6 @@ def fast_commits():
             cursor.execute("SET synchronous_commit TO DEFAULT")
 
 
-@contextmanager
-def sender_lock(mailing_id: int):
-    """Yield True when this process may send the mailing, False when another does."""
-    if db_connection.vendor != "postgresql":
-        # SQLite is the single-process development database: nothing to race.
-        yield True
-        return
-    with db_connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_try_advisory_lock(%s, %s)", [LOCK_NAMESPACE, mailing_id]
-        )
-        acquired = cursor.fetchone()[0]
-    try:
-        yield acquired
-    finally:
-        if acquired:
-            with db_connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT pg_advisory_unlock(%s, %s)", [LOCK_NAMESPACE, mailing_id]
-                )
-
-
 def mailing_deliver(
     *,
     mailing_id: int,
@@ -123,43 +180,21 @@ def mailing_deliver(
     ``retry_inline``: retry failed rows in this run (the immediate task backend)
     instead of leaving them for a later run (``report.retry_pending``)."""
     report = DeliveryReport(mailing_id=mailing_id)
-    with sender_lock(mailing_id) as acquired, fast_commits():
-        if not acquired:
-            report.started = False
+    lease = SenderLease.take(mailing_id)
+    if lease is None:
+        report.started = False
+        if Mailing.objects.filter(pk=mailing_id, status__in=ACTIVE).exists():
             report.notes.append("another worker is sending this mailing")
-            return report
-        mailing = Mailing.objects.filter(pk=mailing_id).first()
-        if mailing is None or mailing.status in (
-            MailingStatus.DRAFT,
-            MailingStatus.SENT,
-        ):
-            report.started = False
-            return report
-        Mailing.objects.filter(pk=mailing_id).update(status=MailingStatus.SENDING)
-        _list_recipients(mailing)
-        _recover_interrupted(mailing, report)
-        renderer = MailingRenderer(mailing)
-        pending = Delivery.objects.filter(
-            mailing=mailing, status=DeliveryStatus.QUEUED
-        ).count()
-        progress = Progress(out, f"Sending '{mailing.subject}'", pending)
-        while True:
-            batch = _claim_batch(mailing)
-            if not batch:
-                if retry_inline and _requeue_retries(mailing):
-                    continue
-                break
-            _send_batch(batch, renderer, connection_factory, report)
-            progress.advance(len(batch))
-        progress.finish()
-        report.retry_pending = Delivery.objects.filter(
-            mailing=mailing, status=DeliveryStatus.RETRY
-        ).count()
-        if not report.retry_pending:
-            Mailing.objects.filter(pk=mailing_id).update(
-                status=MailingStatus.SENT, finished_at=timezone.now()
-            )
-            report.finished = True
+        return report
+    try:
+        with fast_commits():
+            _deliver(lease, report, retry_inline, connection_factory, out)
+    except LeaseLost:
+        report.notes.append("another worker took this mailing over")
+        logger.warning("mailing %s: another worker took it over", mailing_id)
+        return report
+    # On any other error the lease is left to run out: a worker's check resumes
+    # the mailing then, which also spaces out the retries of a lasting fault.
     logger.info(
         "mailing %s: sent %s, failed %s, skipped %s, waiting to retry %s",
         mailing_id,
@@ -171,7 +206,35 @@ def mailing_deliver(
     return report
 
 
-def _list_recipients(mailing: Mailing) -> None:
+def _deliver(lease, report, retry_inline, connection_factory, out) -> None:
+    mailing = Mailing.objects.get(pk=lease.mailing_id)
+    _list_recipients(mailing, lease)
+    _recover_interrupted(mailing, report)
+    renderer = MailingRenderer(mailing)
+    pending = Delivery.objects.filter(
+        mailing=mailing, status=DeliveryStatus.QUEUED
+    ).count()
+    progress = Progress(out, f"Sending '{mailing.subject}'", pending)
+    while True:
+        batch = _next_batch(mailing)
+        if not batch:
+            if retry_inline and _requeue_retries(mailing):
+                continue
+            break
+        _send_batch(batch, renderer, connection_factory, report, lease)
+        progress.advance(len(batch))
+    progress.finish()
+    report.retry_pending = Delivery.objects.filter(
+        mailing=mailing, status=DeliveryStatus.RETRY
+    ).count()
+    if report.retry_pending:
+        lease.finish()
+    else:
+        lease.finish(status=MailingStatus.SENT, finished_at=timezone.now())
+        report.finished = True
+
+
+def _list_recipients(mailing: Mailing, lease: SenderLease) -> None:
     """Fix the recipients once, as delivery rows, in chunks to keep memory flat.
     Re-running after an interruption adds only the rows still missing."""
     if mailing.recipients_listed_at is not None:
@@ -182,6 +245,7 @@ def _list_recipients(mailing: Mailing) -> None:
     while ids := list(
         audience.filter(pk__gt=last).values_list("pk", flat=True)[:chunk]
     ):
+        lease.renew()
         Delivery.objects.bulk_create(
             [Delivery(mailing_id=mailing.pk, subscriber_id=pk) for pk in ids],
             ignore_conflicts=True,
@@ -191,18 +255,23 @@ def _list_recipients(mailing: Mailing) -> None:
 
 
 def _recover_interrupted(mailing: Mailing, report: DeliveryReport) -> None:
+    """Rows a stopped sender handed over without recording an answer may have
+    arrived: record them as failed, never to be sent again."""
     stuck = Delivery.objects.filter(mailing=mailing, status=DeliveryStatus.SENDING)
-    first = stuck.order_by("pk").first()
-    if first is not None:
-        Delivery.objects.filter(pk=first.pk).update(
+    uncertain = 0
+    for delivery in stuck.only("pk", "attempts"):
+        _record(
+            delivery,
             status=DeliveryStatus.FAILED,
-            attempts=first.attempts + 1,
+            attempts=delivery.attempts + 1,
             last_error=INTERRUPTED,
         )
-        requeued = stuck.update(status=DeliveryStatus.QUEUED)
-        report.failed += 1
+        uncertain += 1
+    if uncertain:
+        report.failed += uncertain
         report.notes.append(
-            f"resumed after an interruption: 1 uncertain, {requeued} requeued"
+            f"resumed after an interruption: {uncertain} may have arrived and "
+            "are not sent again"
         )
     _requeue_retries(mailing)
 
@@ -213,19 +282,14 @@ def _requeue_retries(mailing: Mailing) -> int:
     )
 
 
-def _claim_batch(mailing: Mailing) -> list[Delivery]:
-    with transaction.atomic():
-        ids = list(
-            Delivery.objects.filter(mailing=mailing, status=DeliveryStatus.QUEUED)
-            .order_by("pk")
-            .values_list("pk", flat=True)[: settings.UPDATES_BATCH_SIZE]
-        )
-        Delivery.objects.filter(pk__in=ids).update(status=DeliveryStatus.SENDING)
+def _next_batch(mailing: Mailing) -> list[Delivery]:
+    """The next queued rows. Not claimed here: the lease keeps other senders off
+    the mailing, and each row is claimed as it is handed over."""
     return list(
-        Delivery.objects.filter(pk__in=ids)
+        Delivery.objects.filter(mailing=mailing, status=DeliveryStatus.QUEUED)
         .select_related("subscriber")
         .only("pk", "attempts", "subscriber__email", "subscriber__status")
-        .order_by("pk")
+        .order_by("pk")[: settings.UPDATES_BATCH_SIZE]
     )
 
 
@@ -256,7 +320,43 @@ def _smtp_error(exc: Exception) -> tuple[str, int | None]:
     return detail, code
 
 
-def _send_batch(batch, renderer, connection_factory, report) -> None:
+class _Handover:
+    """Calls ``hand_over`` at the moment a message's content starts for the mail
+    server: on an SMTP connection, when smtplib sends DATA (after the envelope,
+    MAIL FROM and RCPT TO, which deliver nothing); on any other backend, just
+    before sending. So a sender killed while the server considers the envelope
+    leaves its row queued, to be sent by the next."""
+
+    def __init__(self, connection):
+        self.pending = None
+        self.handed = False
+        smtp = getattr(connection, "connection", None)
+        self.hooked = isinstance(smtp, smtplib.SMTP)
+        if self.hooked:
+            data = smtp.data
+
+            def data_after_handover(msg):
+                self._fire()
+                return data(msg)
+
+            # smtplib.SMTP.sendmail calls self.data(): this connection's own
+            # attribute comes first.
+            smtp.data = data_after_handover
+
+    def _fire(self):
+        if self.pending is not None:
+            action, self.pending = self.pending, None
+            action()
+            self.handed = True
+
+    def arm(self, action) -> None:
+        self.pending = action
+        self.handed = False
+        if not self.hooked:
+            self._fire()
+
+
+def _send_batch(batch, renderer, connection_factory, report, lease) -> None:
     connection = connection_factory()
     try:
         connection.open()
@@ -269,8 +369,10 @@ def _send_batch(batch, renderer, connection_factory, report) -> None:
             _record(delivery, **outcome)
             report.failed += outcome["status"] == DeliveryStatus.FAILED
         return
+    handover = _Handover(connection)
     try:
-        for index, delivery in enumerate(batch):
+        for delivery in batch:
+            lease.renew()
             subscriber = delivery.subscriber
             if subscriber.status != SubscriberStatus.CONFIRMED:
                 _record(delivery, status=DeliveryStatus.SKIPPED)
@@ -281,17 +383,26 @@ def _send_batch(batch, renderer, connection_factory, report) -> None:
                 unsubscribe=unsubscribe_url(subscriber.pk),
                 connection=connection,
             )
+            handover.arm(lambda delivery=delivery: lease.hand_over(delivery))
             try:
                 connection.send_messages([message])
             except smtplib.SMTPServerDisconnected as exc:
-                # The connection is gone: this row failed once, the rest of the
-                # batch was never tried and goes back in the queue.
-                error = type(exc).__name__
-                _record(delivery, **_failure(delivery, error, permanent=False))
-                rest = [d.pk for d in batch[index + 1 :]]
-                Delivery.objects.filter(pk__in=rest).update(
-                    status=DeliveryStatus.QUEUED
-                )
+                # The connection is gone. Before the content went, this row failed
+                # once; after, it may have arrived. The rest of the batch was never
+                # tried and is still queued for the next connection.
+                if handover.handed:
+                    _record(
+                        delivery,
+                        status=DeliveryStatus.FAILED,
+                        attempts=delivery.attempts + 1,
+                        last_error=UNCONFIRMED,
+                    )
+                    report.failed += 1
+                else:
+                    error = type(exc).__name__
+                    outcome = _failure(delivery, error, permanent=False)
+                    _record(delivery, **outcome)
+                    report.failed += outcome["status"] == DeliveryStatus.FAILED
                 return
             except (OSError, smtplib.SMTPException) as exc:
                 detail, code = _smtp_error(exc)

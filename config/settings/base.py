@@ -129,6 +129,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
     )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite lets one connection write at a time. Left to its defaults, a
+    # transaction that reads and then writes (the last place at an event, a
+    # versioned profile save) fails at once with "database is locked" when another
+    # wrote meanwhile, and no timeout helps. BEGIN IMMEDIATE takes the write lock
+    # at the start instead, so concurrent writers queue, up to `timeout` seconds
+    # (below gunicorn's request limit). WAL lets pages be read while one writes;
+    # synchronous=NORMAL is safe with WAL against a crashed process (a power cut
+    # may lose the last commits; SQLite is not for production anyway).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.float("SQLITE_BUSY_TIMEOUT", default=20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 
 # ------------------------------------------------------------------ email
 # EMAIL_URL picks the backend: console:// prints mail, smtp://host:port sends it.
@@ -434,6 +450,12 @@ UPDATES_BATCH_SIZE = env.int("UPDATES_BATCH_SIZE", default=200)
 # Attempts per recipient in all, and the wait before a later run retries failures.
 UPDATES_MAX_ATTEMPTS = env.int("UPDATES_MAX_ATTEMPTS", default=3)
 UPDATES_RETRY_DELAY = env.int("UPDATES_RETRY_DELAY", default=300)
+# Seconds a sender's claim on a mailing lasts unless renewed (it renews every
+# quarter of this while it works). A killed worker's claim runs out, and a running
+# `db_worker` then resumes the mailing: the longer this, the longer a stranded
+# mailing waits; it must stay above what one message can take (EMAIL_TIMEOUT for
+# each step of the SMTP exchange).
+UPDATES_SENDER_LEASE = env.float("UPDATES_SENDER_LEASE", default=120)
 
 # ------------------------------------------------------------------ accounts & MFA
 # django-allauth signs people in by email address (password or an emailed one-time

@@ -6,16 +6,18 @@ import re
 import pytest
 from django.core.mail import get_connection
 from django.test import Client
+from django.utils import timezone
 
 from cms.updates import services, tokens
 from cms.updates.models import (
     Delivery,
     DeliveryStatus,
+    Mailing,
     MailingStatus,
     Subscriber,
     SubscriberStatus,
 )
-from cms.updates.sending import INTERRUPTED, mailing_deliver
+from cms.updates.sending import INTERRUPTED, SenderLease, mailing_deliver
 from cms.updates.tasks import send_mailing
 from network.models import Area, AreaType
 from tests.updates.factories import MailingFactory, SubscriberFactory, bulk_subscribers
@@ -137,6 +139,9 @@ def test_killed_worker_restarted_sends_the_rest_and_nobody_twice(
     assert len(smtp_server.messages) == 137
     mailing.refresh_from_db()
     assert mailing.status == MailingStatus.SENDING
+    # Its lease keeps other senders off until it runs out.
+    assert send_mailing.enqueue(mailing.pk).return_value["sent"] == 0
+    Mailing.objects.filter(pk=mailing.pk).update(lease_expires_at=timezone.now())
 
     # The restarted worker runs the task again.
     result = send_mailing.enqueue(mailing.pk)
@@ -243,7 +248,9 @@ def test_subscriber_who_leaves_before_their_turn_is_skipped(
     # front of the queue.
     from cms.updates.sending import _list_recipients
 
-    _list_recipients(mailing)
+    lease = SenderLease.take(mailing.pk)
+    _list_recipients(mailing, lease)
+    lease.finish()
     services.subscriber_unsubscribe(subscriber_id=leaves.pk, method="test")
     send_mailing.enqueue(mailing.pk)
     assert smtp_server.recipients() == [stays.email]
@@ -343,31 +350,17 @@ def test_send_mailing_command_finishes_a_queued_mailing(smtp_server):
 
 
 def test_a_second_sender_leaves_the_mailing_to_the_first(smtp_server):
-    from django.db import connection
-
-    from cms.updates.sending import LOCK_NAMESPACE
-
-    if connection.vendor != "postgresql":
-        pytest.skip("one-sender locking uses PostgreSQL advisory locks")
-    import psycopg
-
     bulk_subscribers(3)
     mailing = MailingFactory()
     services.mailing_queue(mailing=mailing, actor=None)
-    params = connection.get_connection_params()
-    params.pop("cursor_factory", None)
-    params.pop("context", None)
-    with psycopg.connect(**params, autocommit=True) as other_worker:
-        other_worker.execute(
-            "SELECT pg_advisory_lock(%s, %s)", [LOCK_NAMESPACE, mailing.pk]
-        )
-        report = mailing_deliver(mailing_id=mailing.pk)
-        other_worker.execute(
-            "SELECT pg_advisory_unlock(%s, %s)", [LOCK_NAMESPACE, mailing.pk]
-        )
+    other_worker = SenderLease.take(mailing.pk)
+    assert other_worker is not None
+    report = mailing_deliver(mailing_id=mailing.pk)
     assert not report.started
+    assert report.notes == ["another worker is sending this mailing"]
     assert smtp_server.messages == []
-    assert mailing_deliver(mailing_id=mailing.pk).sent == 3  # once the other is gone
+    other_worker.finish()  # the other worker stops without sending
+    assert mailing_deliver(mailing_id=mailing.pk).sent == 3
 
 
 def test_production_wiring_database_queue_and_db_worker(

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('updates', '0001_initial'),
+        ('updates', '0002_mailing_sender_lease'),
     ]
 
     operations = [
