@@ -13,6 +13,11 @@ not open the admin.
   rate-limited like the sign-in's, and then returns to the page asked for. The
   session stays signed in, for the member area.
 
+The same holds for the member area (``/network/``), where coordinators read what
+only coordinators may. To the partner API (``/api/``) such a session is anonymous:
+it gets what the public gets, so a session that skipped the second factor never
+reads coordinators' data there either.
+
 The sign-in and sign-out pages stay open.
 """
 
@@ -22,6 +27,7 @@ from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -50,7 +56,9 @@ class AdminRequiresMFAMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if settings.ADMIN_REQUIRES_MFA and self._guards(request):
+        if settings.ADMIN_REQUIRES_MFA and self._api_without_mfa(request):
+            request.user = AnonymousUser()
+        elif settings.ADMIN_REQUIRES_MFA and self._guards(request):
             query = urlencode({"next": request.get_full_path()})
             if not has_enrolled_mfa(request.user):
                 messages.info(
@@ -67,11 +75,23 @@ class AdminRequiresMFAMiddleware:
                 return redirect(f"{reverse('mfa_reauthenticate')}?{query}")
         return self.get_response(request)
 
+    def _api_without_mfa(self, request) -> bool:
+        """A partner API request on the session of someone who may use the admin
+        but whose session has not passed the second factor."""
+        if not request.path.startswith("/api/"):
+            return False
+        user = request.user
+        return (
+            user.is_authenticated
+            and may_use_admin(user)
+            and not session_passed_mfa(request)
+        )
+
     def _guards(self, request) -> bool:
-        """An admin page (not its sign-in or sign-out) asked for by someone who may
-        use the admin."""
-        admin = reverse("wagtailadmin_home")
-        if not request.path.startswith(admin):
+        """An admin or member-area page (not the admin's sign-in or sign-out) asked
+        for by someone who may use the admin."""
+        guarded = (reverse("wagtailadmin_home"), reverse("members:dashboard"))
+        if not request.path.startswith(guarded):
             return False
         open_paths = (reverse("wagtailadmin_login"), reverse("wagtailadmin_logout"))
         if request.path in open_paths:

@@ -105,6 +105,18 @@ def sign_in_with_mfa(client, user):
     return client
 
 
+def sign_in_as_staff(client, user):
+    """Sign in someone who may use the admin as they must: enrolled in an
+    authenticator app, their session past its code. Returns the client."""
+    from allauth.mfa.models import Authenticator
+
+    if not Authenticator.objects.filter(
+        user_id=user.pk, type=Authenticator.Type.TOTP
+    ).exists():
+        enrol_mfa(user)
+    return sign_in_with_mfa(client, user)
+
+
 def totp_code(secret: str) -> str:
     """The current code an authenticator app would show for this secret."""
     import time

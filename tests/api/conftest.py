@@ -13,6 +13,7 @@ from api.models import PartnerOrganisation
 from api.services import partner_key_create, partner_key_revoke
 from network.models import Area, GroupMembership, Visibility
 from network.visibility import COORDINATOR_GROUP, MEMBER_GROUP
+from tests.conftest import sign_in_as_staff
 from tests.factories import (
     AffiliationFactory,
     ContactFactory,
@@ -165,7 +166,8 @@ def client_as(make_key, user_in_group):
         elif caller == "member":
             client.force_login(user_in_group(MEMBER_GROUP, "member"))
         elif caller == "coordinator":
-            client.force_login(user_in_group(COORDINATOR_GROUP, "coordinator"))
+            # Coordinators reach the API from a session past the second factor.
+            sign_in_as_staff(client, user_in_group(COORDINATOR_GROUP, "coordinator"))
         return client
 
     return make

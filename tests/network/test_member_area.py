@@ -19,7 +19,7 @@ from network.models import (
     Visibility,
 )
 from network.roles import COORDINATOR_GROUP
-from tests.conftest import sign_in_with_mfa
+from tests.conftest import sign_in_as_staff, sign_in_with_mfa
 from tests.factories import ContactFactory, GroupFactory, PersonFactory, RoleFactory
 
 pytestmark = pytest.mark.django_db
@@ -177,7 +177,7 @@ def test_directory_shows_what_the_policy_lets_a_member_see(
     assert b"bo-coord@example.org" not in page.content
 
     me.groups.add(AuthGroup.objects.get(name=COORDINATOR_GROUP))
-    client.force_login(me)  # a fresh request recomputes the audience
+    sign_in_as_staff(client, me)  # a fresh request recomputes the audience
     page = client.get(reverse("members:person", args=[other.person.slug]))
     assert b"bo-coord@example.org" in page.content
 

@@ -10,6 +10,7 @@ from django.core import mail
 
 from network.models import Area, Person
 from tests.api.conftest import BLACKBURN, BWD, directory, fresh_throttles, make_key
+from tests.conftest import sign_in_as_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -226,7 +227,7 @@ def test_stance_records_with_unstorable_strings_are_a_400(
 
     coordinator = django_user_model.objects.create_user(username="coordinator")
     coordinator.groups.add(AuthGroup.objects.get_or_create(name=COORDINATOR_GROUP)[0])
-    client.force_login(coordinator)
+    sign_in_as_staff(client, coordinator)
     body = json.dumps({"candidacy": 1, "occurred_on": "2026-01-01"})
     body = body[:-1] + ', "kind": "\\ud83d"}'
     answer = json_error(

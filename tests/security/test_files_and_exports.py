@@ -30,7 +30,7 @@ from wagtail.models import Collection
 from cms import services as cms_services
 from network.models import Area, CoordinationNote, Person
 from network.visibility import EDITOR_GROUP
-from tests.conftest import sign_in_with_mfa
+from tests.conftest import sign_in_as_staff, sign_in_with_mfa
 from tests.factories import GroupFactory, PersonFactory, StanceEventFactory
 from tests.network.test_member_area import edit_data, image_upload
 from tests.ops.test_entrypoint import web_server  # noqa: F401  (a fixture)
@@ -177,7 +177,7 @@ def test_editors_do_not_see_private_photos_in_the_image_library(
         username="editor", email="editor@example.org", password="x"
     )
     editor.groups.add(AuthGroup.objects.get(name=EDITOR_GROUP))
-    client.force_login(editor)
+    sign_in_as_staff(client, editor)
     for url in photo_urls(image):
         assert client.get(url).status_code == 404, url
 

@@ -284,3 +284,52 @@ def test_a_request_that_skipped_a_proxy_is_counted_not_failed(editor):
         )
         assert response.status_code == 302
         assert response.url == reverse("mfa_authenticate")
+
+
+@pytest.fixture
+def coordinator_without_second_factor(client, django_user_model):
+    """A coordinator signed in with a password only: enrolled, but this session
+    never gave the app's code."""
+    from network.roles import COORDINATOR_GROUP
+
+    user = django_user_model.objects.create_user(
+        username="coord", email="coord@example.org", password=PASSWORD
+    )
+    user.groups.add(AuthGroup.objects.get(name=COORDINATOR_GROUP))
+    enrol_mfa(user)
+    client.force_login(user)
+    return user
+
+
+def test_the_member_area_asks_staff_for_the_second_factor(
+    client, coordinator_without_second_factor
+):
+    response = client.get("/network/directory/")
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("mfa_reauthenticate"))
+
+
+def test_the_api_treats_a_staff_session_without_the_second_factor_as_anonymous(
+    client, coordinator_without_second_factor
+):
+    from network.models import ContactDetail, Visibility
+    from tests.factories import PersonFactory
+
+    hidden = PersonFactory(name="Quietly Listed", public_profile=False)
+    ContactDetail.objects.create(
+        person=hidden,
+        kind="email",
+        value="quiet@example.org",
+        visibility=Visibility.COORDINATORS,
+    )
+    response = client.get("/api/v1/people/", {"q": "Quietly"})
+    assert response.status_code == 200
+    assert b"Quietly Listed" not in response.content
+    assert b"quiet@example.org" not in response.content
+
+    # The same coordinator after the app's code reads them, as coordinators may.
+    from tests.conftest import sign_in_with_mfa
+
+    sign_in_with_mfa(client, coordinator_without_second_factor)
+    response = client.get("/api/v1/people/", {"q": "Quietly"})
+    assert b"quiet@example.org" in response.content
