@@ -74,7 +74,7 @@ coverage: $(VENV)/.installed-test ## Run the tests measuring coverage; fail when
 	$(BIN)/python bin/coverage-by-app --fail-under 90
 
 security: $(VENV)/.installed-test ## bandit on the project code: fail on any medium or high finding
-	$(BIN)/bandit -q -r config network cms api ops gunicorn.conf.py manage.py --severity-level medium
+	$(BIN)/bandit -q -r config network updates cms api ops gunicorn.conf.py manage.py --severity-level medium
 
 deploy-check: install ## Django's deployment checks on the production settings (throwaway secret)
 	DJANGO_SETTINGS_MODULE=config.settings.production \

@@ -23,7 +23,7 @@ urlpatterns = [
     path("where-they-stand/", include("network.public.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", include("api.urls")),
-    path("updates/", include("cms.updates.urls")),
+    path("updates/", include("updates.urls")),
     path("", include("cms.urls")),
 ]
 

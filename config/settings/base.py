@@ -31,7 +31,7 @@ INSTALLED_APPS = [
     # Project apps come first so their templates override the libraries'.
     "network",
     "cms",
-    "cms.updates",
+    "updates",
     "api",
     "ops",
     # Wagtail

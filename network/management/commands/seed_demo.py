@@ -32,7 +32,7 @@ class Command(BaseCommand):
 
         home = seed_site()
         self.stdout.write(f"Site: home page '{home.title}' at /")
-        from cms.updates.demo import seed_updates
+        from updates.demo import seed_updates
 
         for line in seed_updates(home=home):
             self.stdout.write(line)
