@@ -15,23 +15,20 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from network.models import (
-    Area,
-    AreaType,
-    AskMethod,
-    Election,
-    Party,
-    Person,
-    Position,
-    Role,
-    RoleKind,
-    StanceEvent,
-    StanceKind,
-)
-from network.selectors import (
+from campaign.models import AskMethod, Position, StanceEvent, StanceKind
+from campaign.selectors import (
     StanceState,
     candidacies_with_stance,
     filter_by_state,
+)
+from network.models import (
+    Area,
+    AreaType,
+    Election,
+    Party,
+    Person,
+    Role,
+    RoleKind,
 )
 from network.services import stance_record
 from network.visibility import (

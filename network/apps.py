@@ -18,6 +18,6 @@ class NetworkConfig(AppConfig):
     def ready(self):
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="network-roles")
 
-        from network import signals
+        from campaign import signals
 
         signals.connect()

@@ -10,7 +10,8 @@ from datetime import date
 from django.db import transaction
 from wagtail.log_actions import log
 
-from network.models import CoordinationNote, NoteVisibility, Role, StanceEvent
+from campaign.models import StanceEvent
+from network.models import CoordinationNote, NoteVisibility, Role
 
 
 @transaction.atomic

@@ -23,7 +23,8 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from network.campaign_admin import (
+from campaign.selectors import areas_within
+from campaign.wagtail_hooks import (
     CampaignViewSetGroup,
     MyFollowUpsPanel,
     PersonNotesPanel,
@@ -42,7 +43,6 @@ from network.models import (
     PersonStatus,
     RoleKind,
 )
-from network.selectors import areas_within
 
 COUNCIL_TYPES = (AreaType.COUNTY, AreaType.LOCAL_AUTHORITY)
 

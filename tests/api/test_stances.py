@@ -8,7 +8,8 @@ from rest_framework.test import APIClient
 
 from api.models import PartnerOrganisation
 from api.services import partner_key_create
-from network.models import Area, Person, StanceEvent
+from campaign.models import StanceEvent
+from network.models import Area, Person
 from network.services import note_add, stance_record
 from tests.factories import CandidacyFactory, ContactFactory, PartyFactory
 

@@ -153,7 +153,7 @@ SAMPLES = {
     "network.Affiliation": lambda person, user: AffiliationFactory(person=person),
     "network.GroupMembership": _membership,
     "network.CoordinationNote": _note,
-    "network.StanceEvent": lambda person, user: StanceEventFactory(
+    "campaign.StanceEvent": lambda person, user: StanceEventFactory(
         candidacy=CandidacyFactory(person=person)
     ),
     "network.Invitation": _invitation,

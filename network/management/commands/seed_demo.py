@@ -20,7 +20,7 @@ class Command(BaseCommand):
         report = seed_network(out=out)
         for line in report.lines():
             self.stdout.write(line)
-        from network.demo_stances import seed_stances
+        from campaign.demo import seed_stances
 
         for line in seed_stances():
             self.stdout.write(line)

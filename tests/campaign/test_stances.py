@@ -5,13 +5,14 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
-from network.models import Position, RoleKind, StanceKind
-from network.selectors import (
+from campaign.models import Position, StanceKind
+from campaign.selectors import (
     StanceState,
     candidacies_with_stance,
     derive_stance,
     filter_by_state,
 )
+from network.models import RoleKind
 from network.services import stance_record
 from tests.factories import CandidacyFactory, RoleFactory
 

@@ -7,7 +7,8 @@ from django.contrib.auth.models import Group as AuthGroup
 from django.urls import reverse
 from django.utils import timezone
 
-from network.models import CoordinationNote, NoteVisibility, StanceEvent, StanceKind
+from campaign.models import StanceEvent, StanceKind
+from network.models import CoordinationNote, NoteVisibility
 from network.services import note_add, stance_record
 from network.visibility import MEMBER_GROUP
 from tests.conftest import sign_in_with_mfa

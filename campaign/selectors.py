@@ -29,6 +29,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from campaign.models import ASKING_KINDS, Position, StanceEvent
 from network.models import (
     Area,
     AreaType,
@@ -38,12 +39,9 @@ from network.models import (
     CoordinationNote,
     Election,
     ElectionKind,
-    Position,
     Role,
     RoleKind,
-    StanceEvent,
 )
-from network.models.stances import ASKING_KINDS
 from network.visibility import (
     Audience,
     stance_event_fields,

@@ -1,7 +1,7 @@
 """The "Campaign" menu in the Wagtail admin: candidacies and where they stand, stance
 events, coordination notes and my open follow-ups. Imported by wagtail_hooks.
 
-Views stay thin: listings read through ``network.selectors``, stance events are
+Views stay thin: listings read through ``campaign.selectors``, stance events are
 written with ``network.services.stance_record``, and every notes listing is
 narrowed by ``network.visibility.visible_notes``.
 """
@@ -27,6 +27,13 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import CreateView as SnippetCreateView
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from campaign.models import Position, StanceEvent, StanceKind
+from campaign.selectors import (
+    StanceState,
+    areas_within,
+    candidacies_with_stance,
+    filter_by_state,
+)
 from network.models import (
     Area,
     AreaType,
@@ -34,17 +41,8 @@ from network.models import (
     Election,
     NoteVisibility,
     Party,
-    Position,
     Role,
     RoleKind,
-    StanceEvent,
-    StanceKind,
-)
-from network.selectors import (
-    StanceState,
-    areas_within,
-    candidacies_with_stance,
-    filter_by_state,
 )
 from network.services import stance_record
 from network.visibility import visible_notes

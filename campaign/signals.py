@@ -15,7 +15,7 @@ def _stance_event_changed(sender, instance, **kwargs):
 
 
 def connect() -> None:
-    from network.models import StanceEvent
+    from campaign.models import StanceEvent
 
     for signal in (post_save, post_delete):
         signal.connect(
