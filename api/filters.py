@@ -13,7 +13,6 @@ from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
-from campaign.selectors import areas_within
 from network.models import (
     Area,
     AreaType,
@@ -28,6 +27,7 @@ from network.models import (
     Role,
     RoleKind,
 )
+from network.selectors import areas_within
 
 OVERLAPPING = "overlapping"
 

@@ -21,6 +21,7 @@ from campaign.selectors import (
     candidacies_with_stance,
     filter_by_state,
 )
+from campaign.services import stance_record
 from network.models import (
     Area,
     AreaType,
@@ -30,7 +31,6 @@ from network.models import (
     Role,
     RoleKind,
 )
-from network.services import stance_record
 from network.visibility import (
     stance_event_fields,
     visible_candidacies,

@@ -21,5 +21,5 @@ def connect() -> None:
         signal.connect(
             _stance_event_changed,
             sender=StanceEvent,
-            dispatch_uid=f"network-stance-{id(signal)}",
+            dispatch_uid=f"campaign-stance-{id(signal)}",
         )

@@ -17,7 +17,3 @@ class NetworkConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="network-roles")
-
-        from campaign import signals
-
-        signals.connect()

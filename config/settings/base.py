@@ -30,8 +30,9 @@ AUTH_USER_MODEL = "network.User"
 INSTALLED_APPS = [
     # Project apps come first so their templates override the libraries'.
     "network",
-    "cms",
     "updates",
+    "campaign",
+    "cms",
     "api",
     "ops",
     # Wagtail

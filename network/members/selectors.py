@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 from wagtail.images import get_image_model
 
-from campaign.selectors import areas_within
 from network.models import (
     Affiliation,
     Area,
@@ -16,6 +15,7 @@ from network.models import (
     ProfileChange,
     Role,
 )
+from network.selectors import areas_within
 from network.visibility import audience_for_user, visible_contacts, visible_people
 from ops.storage import PRIVATE_FOLDER
 

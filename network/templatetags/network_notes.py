@@ -3,7 +3,7 @@ signed-in member's own area, for the member area's dashboard."""
 
 from django import template
 
-from campaign.selectors import notes_for_member
+from network.selectors import notes_for_member
 
 register = template.Library()
 

@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaign.models import StanceEvent, StanceKind
+from campaign.services import stance_record
 from network.models import CoordinationNote, NoteVisibility
-from network.services import note_add, stance_record
+from network.services import note_add
 from network.visibility import MEMBER_GROUP
 from tests.conftest import sign_in_with_mfa
 from tests.factories import CandidacyFactory, PersonFactory

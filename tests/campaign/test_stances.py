@@ -12,8 +12,8 @@ from campaign.selectors import (
     derive_stance,
     filter_by_state,
 )
+from campaign.services import stance_record
 from network.models import RoleKind
-from network.services import stance_record
 from tests.factories import CandidacyFactory, RoleFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from campaign.hexmap import load_layout
+from campaign.services import stance_record
 from network.models import Area, ContactDetail, Visibility
-from network.services import note_add, stance_record
+from network.services import note_add
 from tests.factories import CandidacyFactory, ContactFactory
 
 pytestmark = pytest.mark.django_db
