@@ -24,6 +24,9 @@ from .services import signup_process
 logger = logging.getLogger(__name__)
 
 QUEUE = "updates"
+# The send task's path before the app moved out of cms/ (see cms/updates/tasks.py):
+# a send queued under it by the old code during a deploy is still a mailing's task.
+LEGACY_SEND_MAILING_PATH = "cms.updates.tasks.send_mailing"
 
 
 @task(queue_name=QUEUE)
@@ -94,7 +97,7 @@ def mailings_resume_stranded() -> list[int]:
         )
     )
     tasks = DBTaskResult.objects.filter(
-        task_path=send_mailing.module_path,
+        task_path__in=(send_mailing.module_path, LEGACY_SEND_MAILING_PATH),
         backend_name=send_mailing.backend,
         status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
     ).only("pk", "status", "started_at", "args_kwargs")
