@@ -2,7 +2,7 @@
 and recording what they said.
 
 GET lists one row per candidacy with its derived position and the evidence; POST
-adds one event to a candidacy's history through ``network.services.stance_record``.
+adds one event to a candidacy's history through ``campaign.services.stance_record``.
 What a caller sees of each event is decided by
 ``network.visibility.stance_event_fields``; coordination notes never appear.
 """
