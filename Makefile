@@ -52,9 +52,10 @@ $(AXE_DIR)/.installed-$(AXE_VERSION):
 
 axe: $(AXE_DIR)/.installed-$(AXE_VERSION) ## Install axe-core for the browser tests (needs npm)
 
-lint: $(VENV)/.installed-test ## ruff check and format check
+lint: $(VENV)/.installed-test ## ruff check and format check; the import contracts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: $(VENV)/.installed-test ## Reformat the code with ruff
 	$(BIN)/ruff check --fix .
@@ -74,7 +75,7 @@ coverage: $(VENV)/.installed-test ## Run the tests measuring coverage; fail when
 	$(BIN)/python bin/coverage-by-app --fail-under 90
 
 security: $(VENV)/.installed-test ## bandit on the project code: fail on any medium or high finding
-	$(BIN)/bandit -q -r config network cms api ops gunicorn.conf.py manage.py --severity-level medium
+	$(BIN)/bandit -q -r config network updates campaign cms api ops gunicorn.conf.py manage.py --severity-level medium
 
 deploy-check: install ## Django's deployment checks on the production settings (throwaway secret)
 	DJANGO_SETTINGS_MODULE=config.settings.production \

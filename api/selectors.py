@@ -3,6 +3,7 @@ sorts explicitly, so a page costs the same number of queries at any size."""
 
 from django.db.models import Prefetch, QuerySet
 
+from campaign.selectors import candidacies_with_stance
 from network.models import (
     Affiliation,
     Area,
@@ -14,7 +15,6 @@ from network.models import (
     Person,
     Role,
 )
-from network.selectors import candidacies_with_stance
 from network.visibility import (
     Audience,
     visible_contacts,

@@ -14,8 +14,8 @@ from datetime import date, datetime
 
 from rest_framework import serializers
 
+from campaign.selectors import StanceState, state_for
 from network.models import Area, Election, Group, Party
-from network.selectors import StanceState, state_for
 from network.visibility import Audience, may_see_field
 
 

@@ -2,7 +2,7 @@
 and recording what they said.
 
 GET lists one row per candidacy with its derived position and the evidence; POST
-adds one event to a candidacy's history through ``network.services.stance_record``.
+adds one event to a candidacy's history through ``campaign.services.stance_record``.
 What a caller sees of each event is decided by
 ``network.visibility.stance_event_fields``; coordination notes never appear.
 """
@@ -15,25 +15,22 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from network.models import (
-    Area,
-    AreaType,
-    AskMethod,
-    Election,
-    Party,
-    Person,
-    Position,
-    Role,
-    RoleKind,
-    StanceEvent,
-    StanceKind,
-)
-from network.selectors import (
+from campaign.models import AskMethod, Position, StanceEvent, StanceKind
+from campaign.selectors import (
     StanceState,
     candidacies_with_stance,
     filter_by_state,
 )
-from network.services import stance_record
+from campaign.services import stance_record
+from network.models import (
+    Area,
+    AreaType,
+    Election,
+    Party,
+    Person,
+    Role,
+    RoleKind,
+)
 from network.visibility import (
     stance_event_fields,
     visible_candidacies,

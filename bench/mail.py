@@ -66,7 +66,7 @@ def worker(db_name: str, port: int, mailing_id: int) -> None:
     settings.DATABASES["default"]["NAME"] = db_name
     django.setup()
     use_smtp(port)
-    from cms.updates.sending import mailing_deliver
+    from updates.sending import mailing_deliver
 
     started = time.perf_counter()
     if os.environ.get("BENCH_PROFILE"):
@@ -105,8 +105,8 @@ def finish(process) -> dict:
 
 def bare_smtplib(port: int, n: int, batch: int, tag: str) -> float:
     """Messages per second for ready-made messages over plain smtplib."""
-    from cms.updates.mail import MailingRenderer
-    from cms.updates.models import Mailing
+    from updates.mail import MailingRenderer
+    from updates.models import Mailing
 
     renderer = MailingRenderer(Mailing(subject="Baseline", body="<p>Hello</p>"))
     raw = renderer.message(to="x@bench.invalid", unsubscribe="https://x/").message()
@@ -216,8 +216,8 @@ def main() -> None:
 def populate(n: int, small: int, killed_size: int) -> dict[str, int]:
     """N confirmed subscribers; the first N/10 in one constituency (the small
     mailing's target), the next N/5 in another (the killed one's)."""
-    from cms.updates.models import Mailing, MailingStatus, Subscriber
     from network.models import Area, AreaType
+    from updates.models import Mailing, MailingStatus, Subscriber
 
     here = Area.objects.create(
         gss_code="E14000001", name="Bench One", slug="bench-one",
@@ -266,7 +266,7 @@ def kill_and_resume(db_name, port, mailing_id, size) -> dict:
     from django.db import connection
     from django.db.models import Count
 
-    from cms.updates.models import Delivery, DeliveryStatus
+    from updates.models import Delivery, DeliveryStatus
 
     def sent():
         return Delivery.objects.filter(

@@ -6,6 +6,9 @@ class CmsConfig(AppConfig):
     verbose_name = "Campaign site"
 
     def ready(self):
-        from cms import signals
+        from cms import (
+            signals,
+            views,  # noqa: F401  (registers what each page shows)
+        )
 
         signals.connect()

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from wagtail import blocks
 from wagtail.images.blocks import ImageBlock
 
-from cms.updates.models import SignupBlock
+from updates.models import SignupBlock
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "document-link"]
 
@@ -95,7 +95,7 @@ class BodyBlock(blocks.StreamBlock):
 
 class HomePageBlock(blocks.StreamBlock):
     """Sections editors add below the home page's headline, statements and events,
-    among them the sign-up form for updates (``cms.updates``)."""
+    among them the sign-up form for updates (``updates``)."""
 
     signup = SignupBlock()
     heading = HeadingBlock()

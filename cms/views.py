@@ -1,5 +1,7 @@
-"""Views of the campaign site that are not plain pages: the event page's form and
-thank-you step, calendars, search, robots.txt."""
+"""Views of the campaign site: what its pages show beyond their own fields (the
+listings, signatories and hosts, registered per page class in
+``cms.page_handlers``), the event page's form and thank-you step, calendars, the
+statements feed, search, robots.txt."""
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -12,20 +14,70 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import Site
 
-from cms import selectors, services
+from cms import page_handlers, selectors, services
 from cms.calendar import calendar_for_event, calendar_for_events
+from cms.feeds import StatementFeed
 from cms.forms import RegistrationForm
-from cms.models import EventPage, RegistrationState
+from cms.models import (
+    EventIndexPage,
+    EventPage,
+    HomePage,
+    RegistrationState,
+    StatementIndexPage,
+    StatementPage,
+)
 from ops import throttle
 
 SEARCH_QUERY_MAX = 200
 SEARCH_PAGE_SIZE = 10
 
 
+# ------------------------------------------------------------------ pages' contexts
+
+
+@page_handlers.context(HomePage)
+def home_page_context(request, page) -> dict:
+    return {
+        "latest_statements": selectors.statement_list(root=page)[:3],
+        "upcoming_events": selectors.event_list_upcoming(root=page)[:3],
+    }
+
+
+@page_handlers.context(StatementIndexPage)
+def statement_index_context(request, page) -> dict:
+    tag = request.GET.get("tag", "").strip()[:100]
+    statements = selectors.statement_list(root=page)
+    if tag:
+        statements = statements.filter(tags__slug=tag)
+    return {"statements": statements, "tag": tag}
+
+
+@page_handlers.context(StatementPage)
+def statement_context(request, page) -> dict:
+    return {"signatories": selectors.public_signatories(page=page)}
+
+
+@page_handlers.context(EventIndexPage)
+def event_index_context(request, page) -> dict:
+    return {
+        "upcoming_events": selectors.event_list_upcoming(root=page),
+        "past_events": selectors.event_list_past(root=page)[:20],
+    }
+
+
+@page_handlers.route(StatementIndexPage, "feed")
+def statement_feed(request, page):
+    return StatementFeed(page)(request)
+
+
+# ------------------------------------------------------------------ event pages
+
+
 def _session_key(page) -> str:
     return f"cms_registered_{page.pk}"
 
 
+@page_handlers.route(EventPage, "index")
 def event_page_serve(request, page):
     """Show the event; on POST, register while registration is open."""
     state = page.registration_state()
@@ -100,6 +152,7 @@ def event_register(request, page_id):
     return event_page_serve(request, page)
 
 
+@page_handlers.route(EventPage, "thank_you")
 def event_thank_you(request, page):
     """After registering: where to look for the confirmation. Shows only what a new
     registration at that moment would have been told, never the stored record."""
@@ -113,12 +166,16 @@ def event_thank_you(request, page):
     )
 
 
+@page_handlers.route(EventPage, "ics")
 def event_ics(request, page):
     response = HttpResponse(
         calendar_for_event(page, request=request), content_type="text/calendar"
     )
     response["Content-Disposition"] = f'attachment; filename="{page.slug}.ics"'
     return response
+
+
+# ------------------------------------------------------------------ other addresses
 
 
 @require_GET

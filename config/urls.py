@@ -20,10 +20,10 @@ urlpatterns = [
     path("_util/login/", frontend_login, name="frontend_login"),
     path("accounts/", include("allauth.urls")),
     path("network/", include("network.members.urls")),
-    path("where-they-stand/", include("network.public.urls")),
+    path("where-they-stand/", include("campaign.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", include("api.urls")),
-    path("updates/", include("cms.updates.urls")),
+    path("updates/", include("updates.urls")),
     path("", include("cms.urls")),
 ]
 

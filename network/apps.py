@@ -17,7 +17,3 @@ class NetworkConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="network-roles")
-
-        from network import signals
-
-        signals.connect()

@@ -131,7 +131,6 @@ def _register_own() -> None:
         Person,
         ProfileChange,
         Role,
-        StanceEvent,
     )
 
     register(Person, label="person", person_field="pk")
@@ -147,7 +146,6 @@ def _register_own() -> None:
         person_field="person",
         versions=("text", "follow_up_on", "done"),
     )
-    register(StanceEvent, label="stance_events", person_field="candidacy__person")
     register(
         Invitation,
         label="invitations",

@@ -46,7 +46,7 @@ MODEL_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
         ("network", "profilechange", ("view",)),
         ("network", "deletionrequest", ("view", "change")),
         ("network", "coordinationnote", ALL),
-        ("network", "stanceevent", ALL),
+        ("campaign", "stanceevent", ALL),
         ("network", "note", ALL),
         ("api", "partnerkey", ALL),
         ("api", "apikey", ALL),

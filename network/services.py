@@ -1,4 +1,4 @@
-"""Writes to the directory: recording stance events and coordination notes.
+"""Writes to the directory: coordination notes.
 
 Each service validates with ``full_clean()`` (the model's rules), runs in one
 transaction and records who did it. Admin views, API viewsets and commands call
@@ -10,38 +10,7 @@ from datetime import date
 from django.db import transaction
 from wagtail.log_actions import log
 
-from network.models import CoordinationNote, NoteVisibility, Role, StanceEvent
-
-
-@transaction.atomic
-def stance_record(
-    *,
-    candidacy: Role,
-    kind: str,
-    occurred_on: date,
-    actor,
-    method: str = "",
-    asked_by: str = "",
-    position: str = "",
-    quote: str = "",
-    evidence_url: str = "",
-) -> StanceEvent:
-    """Add one event to a candidacy's stance history."""
-    event = StanceEvent(
-        candidacy=candidacy,
-        kind=kind,
-        occurred_on=occurred_on,
-        method=method,
-        asked_by=asked_by,
-        position=position,
-        quote=quote,
-        evidence_url=evidence_url,
-        recorded_by=actor if getattr(actor, "pk", None) else None,
-    )
-    event.full_clean()
-    event.save()  # network.signals drops the cached public pages
-    return event
-
+from network.models import CoordinationNote, NoteVisibility
 
 NOTE_FIELDS = ("person", "area", "group", "text", "visibility", "follow_up_on", "done")
 

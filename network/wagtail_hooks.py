@@ -1,4 +1,5 @@
-"""The "Directory" menu in the Wagtail admin: people, groups, areas, elections, parties.
+"""The "Directory" menu in the Wagtail admin: people, groups, areas, elections, parties
+and coordination notes.
 
 Each viewset says what its listing shows, filters, searches and exports. Person is
 edited with its contacts, roles and party history inline, with revisions and
@@ -23,11 +24,6 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from network.campaign_admin import (
-    CampaignViewSetGroup,
-    MyFollowUpsPanel,
-    PersonNotesPanel,
-)
 from network.members.admin_hooks import PersonEditView
 from network.members.forms import PersonAdminForm
 from network.models import (
@@ -41,6 +37,11 @@ from network.models import (
     Person,
     PersonStatus,
     RoleKind,
+)
+from network.notes_admin import (
+    CoordinationNoteViewSet,
+    MyFollowUpsPanel,
+    PersonNotesPanel,
 )
 from network.selectors import areas_within
 
@@ -364,15 +365,21 @@ class DirectoryViewSetGroup(SnippetViewSetGroup):
     menu_label = "Directory"
     menu_icon = "group"
     menu_order = 150
-    items = (PersonViewSet, GroupViewSet, AreaViewSet, ElectionViewSet, PartyViewSet)
+    items = (
+        PersonViewSet,
+        GroupViewSet,
+        AreaViewSet,
+        ElectionViewSet,
+        PartyViewSet,
+        CoordinationNoteViewSet,
+    )
 
 
 register_snippet(DirectoryViewSetGroup)
 
 
-# ------------------------------------------------------------------ campaign
-# Candidacies, stance events and coordination notes: network/campaign_admin.py.
-register_snippet(CampaignViewSetGroup)
+# ------------------------------------------------------------------ notes
+# The notes listing is in the menu above; the rest: network/notes_admin.py.
 
 
 @hooks.register("construct_homepage_panels")

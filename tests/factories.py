@@ -104,7 +104,7 @@ class CandidacyFactory(factory.django.DjangoModelFactory):
 
 class StanceEventFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "network.StanceEvent"
+        model = "campaign.StanceEvent"
 
     candidacy = factory.SubFactory(CandidacyFactory)
     kind = "asked"

@@ -11,6 +11,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cms import page_handlers
 from cms.blocks import BodyBlock
 from cms.models.pages import DirectoryPersonOrGroup, SitePage
 
@@ -24,14 +25,6 @@ class EventIndexPage(SitePage):
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.EventPage"]
     max_count = 1
-
-    def get_context(self, request, *args, **kwargs):
-        from cms import selectors
-
-        context = super().get_context(request, *args, **kwargs)
-        context["upcoming_events"] = selectors.event_list_upcoming(root=self)
-        context["past_events"] = selectors.event_list_past(root=self)[:20]
-        return context
 
 
 class RegistrationState(models.TextChoices):
@@ -176,23 +169,19 @@ class EventPage(RoutablePageMixin, SitePage):
     def is_past(self) -> bool:
         return self.end <= timezone.now()
 
+    # What each address answers (the registration form, its thank-you step, the
+    # calendar file) is cms.views', registered in cms.page_handlers.
     @path("")
     def index(self, request):
-        from cms.views import event_page_serve
-
-        return event_page_serve(request, self)
+        return page_handlers.respond(self, "index", request)
 
     @path("thank-you/")
     def thank_you(self, request):
-        from cms.views import event_thank_you
-
-        return event_thank_you(request, self)
+        return page_handlers.respond(self, "thank_you", request)
 
     @path("calendar/")
     def ics(self, request):
-        from cms.views import event_ics
-
-        return event_ics(request, self)
+        return page_handlers.respond(self, "ics", request)
 
     def ics_url(self):
         return self.url + self.reverse_subpage("ics")

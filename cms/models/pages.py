@@ -13,7 +13,9 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from cms import page_handlers
 from cms.blocks import BodyBlock, HomePageBlock
+from network.visibility import Audience, may_see_person
 
 
 class SitePage(Page):
@@ -36,6 +38,11 @@ class SitePage(Page):
 
     class Meta:
         abstract = True
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context.update(page_handlers.extra_context(self, request))
+        return context
 
 
 class HomePage(SitePage):
@@ -82,14 +89,6 @@ class HomePage(SitePage):
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
 
-    def get_context(self, request, *args, **kwargs):
-        from cms import selectors
-
-        context = super().get_context(request, *args, **kwargs)
-        context["latest_statements"] = selectors.statement_list(root=self)[:3]
-        context["upcoming_events"] = selectors.event_list_upcoming(root=self)[:3]
-        return context
-
 
 class StandardPage(SitePage):
     """A plain page: the privacy policy, about the network, and the like."""
@@ -117,27 +116,13 @@ class StatementIndexPage(RoutablePageMixin, SitePage):
     subpage_types = ["cms.StatementPage"]
     max_count = 1
 
-    def get_context(self, request, *args, **kwargs):
-        from cms import selectors
-
-        context = super().get_context(request, *args, **kwargs)
-        tag = request.GET.get("tag", "").strip()[:100]
-        statements = selectors.statement_list(root=self)
-        if tag:
-            statements = statements.filter(tags__slug=tag)
-        context["statements"] = statements
-        context["tag"] = tag
-        return context
-
     @path("")
     def index(self, request):
         return self.render(request)
 
     @path("feed/")
     def feed(self, request):
-        from cms.feeds import StatementFeed
-
-        return StatementFeed(self)(request)
+        return page_handlers.respond(self, "feed", request)
 
     def feed_url(self):
         return self.url + self.reverse_subpage("feed")
@@ -181,13 +166,6 @@ class StatementPage(SitePage):
     subpage_types = []
     og_type = "article"
 
-    def get_context(self, request, *args, **kwargs):
-        from cms import selectors
-
-        context = super().get_context(request, *args, **kwargs)
-        context["signatories"] = selectors.public_signatories(page=self)
-        return context
-
 
 class DirectoryPersonOrGroup(Orderable):
     """One person or one group from the directory, named on a public page.
@@ -220,8 +198,6 @@ class DirectoryPersonOrGroup(Orderable):
         abstract = True
 
     def clean(self):
-        from network.visibility import Audience, may_see_person
-
         if bool(self.person_id) == bool(self.group_id):
             raise ValidationError("Choose one person or one group.")
         if self.person_id and not may_see_person(self.person, Audience.PUBLIC):

@@ -30,8 +30,9 @@ AUTH_USER_MODEL = "network.User"
 INSTALLED_APPS = [
     # Project apps come first so their templates override the libraries'.
     "network",
+    "updates",
+    "campaign",
     "cms",
-    "cms.updates",
     "api",
     "ops",
     # Wagtail
@@ -296,10 +297,10 @@ SPECTACULAR_SETTINGS = {
     ],
     "ENUM_NAME_OVERRIDES": {
         "AreaTypeEnum": "network.models.areas.AreaType",
-        "StanceStateEnum": "network.selectors.StanceState",
-        "StancePositionEnum": "network.models.stances.Position",
-        "StanceKindEnum": "network.models.stances.StanceKind",
-        "AskMethodEnum": "network.models.stances.AskMethod",
+        "StanceStateEnum": "campaign.selectors.StanceState",
+        "StancePositionEnum": "campaign.models.Position",
+        "StanceKindEnum": "campaign.models.StanceKind",
+        "AskMethodEnum": "campaign.models.AskMethod",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -28,7 +28,6 @@ from .people import (
     RoleKind,
     Visibility,
 )
-from .stances import AskMethod, Position, StanceEvent, StanceKind
 
 __all__ = [
     "ProfileChange",
@@ -39,7 +38,6 @@ __all__ = [
     "DeletionRequest",
     "ChangeSource",
     "Affiliation",
-    "AskMethod",
     "Area",
     "AreaType",
     "ConstituencyCouncilOverlap",
@@ -56,11 +54,8 @@ __all__ = [
     "Party",
     "Person",
     "PersonStatus",
-    "Position",
     "Role",
     "RoleKind",
-    "StanceEvent",
-    "StanceKind",
     "User",
     "Visibility",
 ]

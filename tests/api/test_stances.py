@@ -8,8 +8,10 @@ from rest_framework.test import APIClient
 
 from api.models import PartnerOrganisation
 from api.services import partner_key_create
-from network.models import Area, Person, StanceEvent
-from network.services import note_add, stance_record
+from campaign.models import StanceEvent
+from campaign.services import stance_record
+from network.models import Area, Person
+from network.services import note_add
 from tests.factories import CandidacyFactory, ContactFactory, PartyFactory
 
 from .conftest import BLACKBURN, NORTH_WEST

@@ -5,8 +5,8 @@ import re
 
 from django.core import mail
 
-from cms.updates.models import Subscriber, SubscriberStatus
 from tests.e2e.conftest import BROWSER_TEST
+from updates.models import Subscriber, SubscriberStatus
 
 pytestmark = BROWSER_TEST
 

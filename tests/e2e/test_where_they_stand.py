@@ -4,8 +4,8 @@ browser, with axe-core's WCAG 2.2 AA checks on both pages."""
 import re
 from datetime import date
 
+from campaign.services import stance_record
 from network.models import Area, ContactDetail, Visibility
-from network.services import stance_record
 from tests.e2e.conftest import BROWSER_TEST
 from tests.factories import CandidacyFactory
 

@@ -85,8 +85,8 @@ def _authenticator(person, user):
 
 
 def _subscriber(person, user):
-    from cms.updates.models import Subscriber
     from tests.updates.factories import SubscriberFactory
+    from updates.models import Subscriber
 
     found = Subscriber.objects.filter(email=user.email).first()
     return found or SubscriberFactory(email=user.email)
@@ -97,8 +97,8 @@ def _consent_event(person, user):
 
 
 def _delivery(person, user):
-    from cms.updates.models import Delivery
     from tests.updates.factories import MailingFactory
+    from updates.models import Delivery
 
     return Delivery.objects.create(
         mailing=MailingFactory(), subscriber=_subscriber(person, user)
@@ -106,7 +106,7 @@ def _delivery(person, user):
 
 
 def _pending_signup(person, user):
-    from cms.updates.models import PendingSignup
+    from updates.models import PendingSignup
 
     return PendingSignup.objects.create(email=user.email.lower(), name=person.name)
 
@@ -153,7 +153,7 @@ SAMPLES = {
     "network.Affiliation": lambda person, user: AffiliationFactory(person=person),
     "network.GroupMembership": _membership,
     "network.CoordinationNote": _note,
-    "network.StanceEvent": lambda person, user: StanceEventFactory(
+    "campaign.StanceEvent": lambda person, user: StanceEventFactory(
         candidacy=CandidacyFactory(person=person)
     ),
     "network.Invitation": _invitation,

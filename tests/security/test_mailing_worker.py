@@ -21,10 +21,6 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from cms.updates import services
-from cms.updates.models import Delivery, DeliveryStatus, Mailing, MailingStatus
-from cms.updates.sending import INTERRUPTED, SenderLease, mailing_deliver
-from cms.updates.tasks import mailings_resume_stranded, send_mailing
 from tests.security.faults_support import (
     LiveDatabase,
     free_port,
@@ -34,6 +30,10 @@ from tests.security.faults_support import (
     wait_for,
 )
 from tests.updates.factories import MailingFactory, bulk_subscribers
+from updates import services
+from updates.models import Delivery, DeliveryStatus, Mailing, MailingStatus
+from updates.sending import INTERRUPTED, SenderLease, mailing_deliver
+from updates.tasks import mailings_resume_stranded, send_mailing
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -17,11 +17,11 @@ from django.test.utils import CaptureQueriesContext
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
-from cms.updates import consent
-from cms.updates.models import ConsentAction, ConsentEvent, Subscriber, SubscriberStatus
 from network.models import Area
 from tests.updates.conftest import _fresh_throttle, smtp_server
 from tests.updates.factories import SubscriberFactory
+from updates import consent
+from updates.models import ConsentAction, ConsentEvent, Subscriber, SubscriberStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -128,7 +128,7 @@ def test_the_request_does_the_same_database_work_for_every_kind_of_address(
         assert statements[kind] == statements["unknown"], kind
         assert tasks[kind] == tasks["unknown"], kind
     assert tasks["unknown"] == [
-        ("cms.updates.tasks.process_signup", "updates", ["int"], [])
+        ("updates.tasks.process_signup", "updates", ["int"], [])
     ]
     # Whether and what to mail is decided later, by the worker: nothing about any
     # of these addresses changed in the request.

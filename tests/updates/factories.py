@@ -5,8 +5,8 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from cms.updates import consent
-from cms.updates.models import (
+from updates import consent
+from updates.models import (
     ConsentAction,
     ConsentEvent,
     Mailing,

@@ -8,15 +8,15 @@ from django.core import mail
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from cms.updates import consent
-from cms.updates.models import (
+from tests.updates.factories import MailingFactory, SubscriberFactory
+from updates import consent
+from updates.models import (
     ConsentEvent,
     Delivery,
     Mailing,
     MailingStatus,
     SubscriberStatus,
 )
-from tests.updates.factories import MailingFactory, SubscriberFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ import pytest
 from django.test import RequestFactory
 from wagtail.models import Page, Site
 
-from cms.updates import consent
-from cms.updates.models import ConsentEvent, SignupBlock, SignupPage
+from updates import consent
+from updates.models import ConsentEvent, SignupBlock, SignupPage
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +103,7 @@ def test_seed_demo_builds_the_updates_list_once(uk_areas):
 
     from django.core.management import call_command
 
-    from cms.updates.models import ConsentEvent, Delivery, Mailing, Subscriber
+    from updates.models import ConsentEvent, Delivery, Mailing, Subscriber
 
     def counts():
         return tuple(

@@ -8,8 +8,10 @@ from django.core.mail import get_connection
 from django.test import Client
 from django.utils import timezone
 
-from cms.updates import services, tokens
-from cms.updates.models import (
+from network.models import Area, AreaType
+from tests.updates.factories import MailingFactory, SubscriberFactory, bulk_subscribers
+from updates import services, tokens
+from updates.models import (
     Delivery,
     DeliveryStatus,
     Mailing,
@@ -17,10 +19,8 @@ from cms.updates.models import (
     Subscriber,
     SubscriberStatus,
 )
-from cms.updates.sending import INTERRUPTED, SenderLease, mailing_deliver
-from cms.updates.tasks import send_mailing
-from network.models import Area, AreaType
-from tests.updates.factories import MailingFactory, SubscriberFactory, bulk_subscribers
+from updates.sending import INTERRUPTED, SenderLease, mailing_deliver
+from updates.tasks import send_mailing
 
 pytestmark = pytest.mark.django_db
 
@@ -246,7 +246,7 @@ def test_subscriber_who_leaves_before_their_turn_is_skipped(
     services.mailing_queue(mailing=mailing, actor=None)
     # Recipients are fixed when sending starts; one leaves before reaching the
     # front of the queue.
-    from cms.updates.sending import _list_recipients
+    from updates.sending import _list_recipients
 
     lease = SenderLease.take(mailing.pk)
     _list_recipients(mailing, lease)

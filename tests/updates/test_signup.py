@@ -7,14 +7,14 @@ import pytest
 from django.core import mail, signing
 from django.urls import reverse
 
-from cms.updates import consent, tokens
-from cms.updates.models import (
+from tests.updates.factories import SubscriberFactory
+from updates import consent, tokens
+from updates.models import (
     ConsentAction,
     ConsentEvent,
     Subscriber,
     SubscriberStatus,
 )
-from tests.updates.factories import SubscriberFactory
 
 pytestmark = pytest.mark.django_db
 

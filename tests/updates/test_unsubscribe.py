@@ -5,9 +5,9 @@ from django.core import signing
 from django.test import Client
 from django.urls import reverse
 
-from cms.updates import tokens
-from cms.updates.models import ConsentAction, SubscriberStatus
 from tests.updates.factories import SubscriberFactory
+from updates import tokens
+from updates.models import ConsentAction, SubscriberStatus
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ candidate) collects ``StanceEvent``s: it was asked (when, how, by whom), chased,
 the candidate replied with a position backed by a quote and a link to the evidence,
 later changed it, or corrected the record (their right of reply). The current
 position and "asked N times, last on ..., no reply" are derived from the events by
-``network.selectors``; nothing stores them twice.
+``campaign.selectors``; nothing stores them twice.
 """
 
 from django.conf import settings
@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from .people import Role, RoleKind, TimestampedModel
+from network.models.people import Role, RoleKind, TimestampedModel
 
 
 class StanceKind(models.TextChoices):

@@ -15,11 +15,11 @@ def _stance_event_changed(sender, instance, **kwargs):
 
 
 def connect() -> None:
-    from network.models import StanceEvent
+    from campaign.models import StanceEvent
 
     for signal in (post_save, post_delete):
         signal.connect(
             _stance_event_changed,
             sender=StanceEvent,
-            dispatch_uid=f"network-stance-{id(signal)}",
+            dispatch_uid=f"campaign-stance-{id(signal)}",
         )

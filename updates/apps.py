@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class UpdatesConfig(AppConfig):
-    name = "cms.updates"
+    name = "updates"
     label = "updates"
     verbose_name = "Updates"
 

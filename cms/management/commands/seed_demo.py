@@ -1,9 +1,16 @@
-"""manage.py seed_demo: a fictional network and the campaign site for development."""
+"""manage.py seed_demo: a fictional network and the campaign site for development.
+
+It lives in ``cms``, the app above all the others, because it seeds each of them;
+every app keeps what it seeds in its own ``demo.py``."""
 
 from django.core.management.base import BaseCommand, CommandError
 
+from campaign.demo import seed_stances
+from cms.demo import seed_site
 from network.demo import seed_network
+from network.members.demo import seed_join_requests
 from network.models import Area, AreaType
+from updates.demo import seed_updates
 
 
 class Command(BaseCommand):
@@ -20,19 +27,11 @@ class Command(BaseCommand):
         report = seed_network(out=out)
         for line in report.lines():
             self.stdout.write(line)
-        from network.demo_stances import seed_stances
-
         for line in seed_stances():
             self.stdout.write(line)
-        from network.members.demo import seed_join_requests
-
         for line in seed_join_requests():
             self.stdout.write(line)
-        from cms.demo import seed_site
-
         home = seed_site()
         self.stdout.write(f"Site: home page '{home.title}' at /")
-        from cms.updates.demo import seed_updates
-
         for line in seed_updates(home=home):
             self.stdout.write(line)

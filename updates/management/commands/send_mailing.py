@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cms.updates.models import Mailing, MailingStatus
-from cms.updates.sending import mailing_deliver
+from updates.models import Mailing, MailingStatus
+from updates.sending import mailing_deliver
 
 
 class Command(BaseCommand):

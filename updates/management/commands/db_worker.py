@@ -18,8 +18,8 @@ from django.db import connections
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands import db_worker
 
-from cms.updates.sending import lease_seconds
-from cms.updates.tasks import QUEUE, mailings_resume_stranded, send_mailing
+from updates.sending import lease_seconds
+from updates.tasks import QUEUE, mailings_resume_stranded, send_mailing
 
 logger = logging.getLogger(__name__)
 

@@ -10,9 +10,10 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 
-from network.hexmap import load_layout
+from campaign.hexmap import load_layout
+from campaign.services import stance_record
 from network.models import Area, ContactDetail, Visibility
-from network.services import note_add, stance_record
+from network.services import note_add
 from tests.factories import CandidacyFactory, ContactFactory
 
 pytestmark = pytest.mark.django_db

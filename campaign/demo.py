@@ -13,19 +13,16 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils.text import slugify
 
+from campaign.models import AskMethod, Position, StanceEvent, StanceKind
 from network.models import (
     Area,
-    AskMethod,
     CoordinationNote,
     Election,
     NoteVisibility,
     Party,
     Person,
-    Position,
     Role,
     RoleKind,
-    StanceEvent,
-    StanceKind,
 )
 
 SEED = 20240530

@@ -5,14 +5,15 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
-from network.models import Position, RoleKind, StanceKind
-from network.selectors import (
+from campaign.models import Position, StanceKind
+from campaign.selectors import (
     StanceState,
     candidacies_with_stance,
     derive_stance,
     filter_by_state,
 )
-from network.services import stance_record
+from campaign.services import stance_record
+from network.models import RoleKind
 from tests.factories import CandidacyFactory, RoleFactory
 
 pytestmark = pytest.mark.django_db

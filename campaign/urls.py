@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from network.public import views
+from campaign import views
 
 app_name = "stances"
 

@@ -3,7 +3,7 @@ per constituency with each candidate's position and the evidence for it.
 
 Everything here is public: what a page may show is decided by
 ``network.visibility`` (public contacts only, the public fields of stance events),
-and reads go through ``network.selectors``.
+and reads go through ``campaign.selectors``.
 """
 
 from django.conf import settings
@@ -12,11 +12,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from network.hexmap import load_layout
-from network.models import Area, AreaType
-from network.postcodes import LookupUnavailable, PostcodeError, lookup_postcode
-from network.public.forms import ConstituencySearchForm, PostcodeForm
-from network.selectors import (
+from campaign.forms import ConstituencySearchForm, PostcodeForm
+from campaign.hexmap import load_layout
+from campaign.selectors import (
     ConstituencyState,
     StanceState,
     constituency_candidates,
@@ -25,6 +23,8 @@ from network.selectors import (
     overview,
     stances_election,
 )
+from network.models import Area, AreaType
+from network.postcodes import LookupUnavailable, PostcodeError, lookup_postcode
 from ops import throttle
 
 
@@ -109,7 +109,7 @@ def index(request):
         ),
         "canonical_url": request.build_absolute_uri(reverse("stances:index")),
     }
-    return render(request, "network/stances/index.html", context, status=status)
+    return render(request, "campaign/index.html", context, status=status)
 
 
 def _hexes(summary) -> list[dict]:
@@ -174,4 +174,4 @@ def constituency(request, slug):
             "ceasefire in Gaza?\n\nThank you."
         ),
     }
-    return render(request, "network/stances/constituency.html", context)
+    return render(request, "campaign/constituency.html", context)

@@ -1,0 +1,313 @@
+"""Reads for the campaign's pages, admin and API: where candidates stand.
+
+A candidate's stance is derived from their ``StanceEvent``s, never stored:
+
+- the current position is the position of the latest event carrying one (a reply,
+  a change, or the candidate's own correction);
+- "asked N times, last on ..." counts the asking events (asked and chased);
+- with no position yet, the state is "asked, no reply" or, never asked, "not asked".
+
+The same rule exists twice, once as SQL annotations for listings and filters
+(``candidacies_with_stance``) and once in Python over events already fetched
+(``derive_stance``); a test holds them to the same answers.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, IntegerField, Max, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+
+from campaign.models import ASKING_KINDS, Position, StanceEvent
+from network.models import (
+    Area,
+    AreaType,
+    ContactDetail,
+    ContactKind,
+    Election,
+    ElectionKind,
+    Role,
+    RoleKind,
+)
+from network.visibility import (
+    Audience,
+    stance_event_fields,
+    visible_candidacies,
+    visible_contacts,
+)
+
+
+class StanceState(models.TextChoices):
+    """A candidate's current state: their position, or why there is none."""
+
+    CEASEFIRE = Position.CEASEFIRE.value, "Calls for a ceasefire"
+    REFUSES = Position.REFUSES.value, "Refuses to call for a ceasefire"
+    UNCLEAR = Position.UNCLEAR.value, "Unclear"
+    NO_REPLY = "no_reply", "Asked, no reply"
+    NOT_ASKED = "not_asked", "Not asked yet"
+
+
+class ConstituencyState(models.TextChoices):
+    """What the map shows for a constituency."""
+
+    SUPPORTER = "supporter", "A candidate calls for a ceasefire"
+    NO_SUPPORTER = "no_supporter", "All refuse, are unclear or silent"
+    NOT_ASKED = "not_asked", "Nobody asked yet"
+
+
+def state_for(position: str, asked_count: int) -> StanceState:
+    if position:
+        return StanceState(position)
+    return StanceState.NO_REPLY if asked_count else StanceState.NOT_ASKED
+
+
+def constituency_state(states) -> ConstituencyState:
+    states = list(states)
+    if StanceState.CEASEFIRE in states:
+        return ConstituencyState.SUPPORTER
+    if any(state != StanceState.NOT_ASKED for state in states):
+        return ConstituencyState.NO_SUPPORTER
+    return ConstituencyState.NOT_ASKED
+
+
+# ------------------------------------------------------------------ derived, in SQL
+
+
+def candidacies_with_stance(queryset=None):
+    """Candidacies annotated with ``asked_count``, ``last_asked_on``,
+    ``current_position`` (empty when none) and the event that set it:
+    ``position_on``, ``position_event_id``, ``position_kind``, ``position_quote``,
+    ``position_evidence_url``. One query however many rows."""
+    queryset = (
+        queryset
+        if queryset is not None
+        else Role.objects.filter(kind=RoleKind.CANDIDATE)
+    )
+    latest_position = (
+        StanceEvent.objects.filter(candidacy=OuterRef("pk"))
+        .exclude(position="")
+        .order_by("-occurred_on", "-pk")
+    )
+    asking = (
+        StanceEvent.objects.filter(candidacy=OuterRef("pk"), kind__in=ASKING_KINDS)
+        .order_by()
+        .values("candidacy")
+    )
+    return queryset.annotate(
+        asked_count=Coalesce(
+            Subquery(asking.annotate(n=Count("pk")).values("n"), IntegerField()),
+            0,
+        ),
+        last_asked_on=Subquery(asking.annotate(last=Max("occurred_on")).values("last")),
+        current_position=Coalesce(
+            Subquery(latest_position.values("position")[:1]), models.Value("")
+        ),
+        position_on=Subquery(latest_position.values("occurred_on")[:1]),
+        position_event_id=Subquery(latest_position.values("pk")[:1]),
+        position_kind=Subquery(latest_position.values("kind")[:1]),
+        position_quote=Subquery(latest_position.values("quote")[:1]),
+        position_evidence_url=Subquery(latest_position.values("evidence_url")[:1]),
+    )
+
+
+def filter_by_state(queryset, state: str):
+    """Narrow an annotated candidacy queryset to one StanceState."""
+    if state in Position.values:
+        return queryset.filter(current_position=state)
+    if state == StanceState.NO_REPLY:
+        return queryset.filter(current_position="", asked_count__gt=0)
+    if state == StanceState.NOT_ASKED:
+        return queryset.filter(current_position="", asked_count=0)
+    return queryset.none()
+
+
+# ------------------------------------------------------------------ derived, in Python
+
+
+@dataclass
+class Stance:
+    state: StanceState
+    asked_count: int = 0
+    last_asked_on: date | None = None
+    position_event: StanceEvent | None = None
+    events: list = field(default_factory=list)
+
+    @property
+    def position(self) -> str:
+        return self.position_event.position if self.position_event else ""
+
+    @property
+    def corrections(self) -> list:
+        return [e for e in self.events if e.kind == "correction"]
+
+
+def derive_stance(events) -> Stance:
+    events = sorted(events, key=lambda e: (e.occurred_on, e.pk or 0))
+    asking = [e for e in events if e.kind in ASKING_KINDS]
+    positioned = [e for e in events if e.position]
+    position_event = positioned[-1] if positioned else None
+    return Stance(
+        state=state_for(position_event.position if position_event else "", len(asking)),
+        asked_count=len(asking),
+        last_asked_on=asking[-1].occurred_on if asking else None,
+        position_event=position_event,
+        events=events,
+    )
+
+
+# ------------------------------------------------------------------ the public pages
+
+
+def stances_election() -> Election | None:
+    """The election /where-they-stand/ shows: STANCES_ELECTION_ID, else the latest
+    UK Parliament election that has candidates."""
+    if settings.STANCES_ELECTION_ID:
+        return Election.objects.filter(election_id=settings.STANCES_ELECTION_ID).first()
+    return (
+        Election.objects.filter(
+            kind=ElectionKind.PARLIAMENTARY, roles__kind=RoleKind.CANDIDATE
+        )
+        .order_by("-date")
+        .first()
+    )
+
+
+def _election_candidacies(election):
+    return candidacies_with_stance(
+        Role.objects.filter(kind=RoleKind.CANDIDATE, election=election)
+    )
+
+
+def constituency_states(election) -> dict[int, ConstituencyState]:
+    """Every constituency's state at the election, by area id (one query)."""
+    per_area = defaultdict(list)
+    if election is not None:
+        rows = _election_candidacies(election).values_list(
+            "area_id", "current_position", "asked_count"
+        )
+        for area_id, position, asked in rows:
+            per_area[area_id].append(state_for(position, asked))
+    return {area_id: constituency_state(states) for area_id, states in per_area.items()}
+
+
+@dataclass
+class Overview:
+    election: Election | None
+    candidates: Counter  # StanceState -> candidates
+    constituencies: Counter  # ConstituencyState -> constituencies
+    regions: list  # [(region Area, Counter of ConstituencyState)]
+    states_by_gss: dict  # gss_code -> ConstituencyState
+
+
+def overview(election=None) -> Overview:
+    """National and regional counts plus each constituency's state. Three queries."""
+    election = election if election is not None else stances_election()
+    candidates = Counter()
+    if election is not None:
+        rows = _election_candidacies(election).values_list(
+            "current_position", "asked_count"
+        )
+        candidates.update(state_for(p, n) for p, n in rows)
+    by_area = constituency_states(election)
+    constituencies = Counter()
+    regions = defaultdict(Counter)
+    states_by_gss = {}
+    seats = Area.objects.filter(area_type=AreaType.CONSTITUENCY).select_related(
+        "region"
+    )
+    for seat in seats:
+        state = by_area.get(seat.pk, ConstituencyState.NOT_ASKED)
+        constituencies[state] += 1
+        regions[seat.region][state] += 1
+        states_by_gss[seat.gss_code] = state
+    return Overview(
+        election=election,
+        candidates=candidates,
+        constituencies=constituencies,
+        regions=sorted(regions.items(), key=lambda item: item[0].name),
+        states_by_gss=states_by_gss,
+    )
+
+
+def constituency_search(query: str, *, limit: int = 20):
+    query = (query or "").strip()
+    if not query:
+        return Area.objects.none()
+    return Area.objects.filter(
+        area_type=AreaType.CONSTITUENCY, name__icontains=query
+    ).order_by("name")[:limit]
+
+
+@dataclass
+class CandidateStance:
+    """A candidate on a public page: their stance, and each event reduced to the
+    fields the audience may see (``visibility.stance_event_fields``)."""
+
+    candidacy: Role
+    stance: Stance
+    events: list = field(default_factory=list)
+    position_event: dict | None = None
+    corrections: list = field(default_factory=list)
+    public_email: str = ""
+
+
+def event_view(event: StanceEvent, audience: Audience) -> dict:
+    """One stance event as a dict holding only what the audience may see."""
+    fields = stance_event_fields(audience)
+    view = {name: getattr(event, name) for name in fields}
+    view["kind_label"] = event.get_kind_display()
+    view["method_label"] = event.get_method_display() if event.method else ""
+    view["position_label"] = event.get_position_display() if event.position else ""
+    view["pk"] = event.pk
+    return view
+
+
+def constituency_candidates(area, election, *, audience=Audience.PUBLIC):
+    """The candidates standing in a constituency with their derived stances and
+    the contacts the audience may see. A fixed number of queries."""
+    if election is None:
+        return []
+    roles = (
+        visible_candidacies(
+            Role.objects.filter(kind=RoleKind.CANDIDATE, election=election, area=area),
+            audience,
+        )
+        .select_related("person", "party")
+        .prefetch_related(
+            models.Prefetch(
+                "stance_events",
+                queryset=StanceEvent.objects.order_by("occurred_on", "pk"),
+            ),
+            models.Prefetch(
+                "person__contacts",
+                queryset=visible_contacts(
+                    ContactDetail.objects.filter(kind=ContactKind.EMAIL), audience
+                ).order_by("sort_order", "pk"),
+                to_attr="visible_emails",
+            ),
+        )
+        .order_by("person__name")
+    )
+    result = []
+    for role in roles:
+        stance = derive_stance(role.stance_events.all())
+        emails = role.person.visible_emails
+        position = stance.position_event
+        result.append(
+            CandidateStance(
+                candidacy=role,
+                stance=stance,
+                events=[event_view(e, audience) for e in stance.events],
+                position_event=event_view(position, audience) if position else None,
+                corrections=[
+                    event_view(e, audience)
+                    for e in stance.corrections
+                    if e is not position
+                ],
+                public_email=emails[0].value if emails else "",
+            )
+        )
+    return result

@@ -1,1 +1,0 @@
-"""The public "where they stand" pages: /where-they-stand/."""
