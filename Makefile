@@ -10,7 +10,7 @@ PORT ?= 8000
 # runs in one process.
 PYTEST_WORKERS ?= auto --maxprocesses 8
 
-.PHONY: help install run test lint format check coverage security deploy-check static web worker bench bench-load bench-mail bench-api clean axe
+.PHONY: help install run test lint format check coverage security deploy-check static web worker bench bench-load bench-mail bench-api clean axe api-lint
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -51,6 +51,20 @@ $(AXE_DIR)/.installed-$(AXE_VERSION):
 	@touch $@
 
 axe: $(AXE_DIR)/.installed-$(AXE_VERSION) ## Install axe-core for the browser tests (needs npm)
+
+# Redocly CLI lints the partner API's OpenAPI document with its recommended rules.
+# From the npm registry, into a git-ignored folder, like axe-core.
+REDOCLY_VERSION ?= 2.77.0
+REDOCLY_DIR := .redocly
+$(REDOCLY_DIR)/.installed-$(REDOCLY_VERSION):
+	@command -v npm >/dev/null || { echo "npm is needed for 'make api-lint' (apt-get install -y npm)"; exit 1; }
+	npm install --silent --no-audit --no-fund --no-save --prefix $(REDOCLY_DIR) @redocly/cli@$(REDOCLY_VERSION)
+	@touch $@
+
+api-lint: $(VENV)/.installed $(REDOCLY_DIR)/.installed-$(REDOCLY_VERSION) ## Lint the partner API's OpenAPI document (redocly, recommended rules; needs npm)
+	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file $(REDOCLY_DIR)/openapi.yaml
+	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
+		$(REDOCLY_DIR)/node_modules/.bin/redocly lint --extends recommended $(REDOCLY_DIR)/openapi.yaml
 
 lint: $(VENV)/.installed-test ## ruff check and format check; the import contracts
 	$(BIN)/ruff check .
@@ -102,4 +116,4 @@ bench-api: $(VENV)/.installed-test ## Partner API: endpoints vs a raw .values()+
 	$(BIN)/python bench/api.py $(BENCH_API_ARGS)
 
 clean: ## Remove the virtualenv, the SQLite database and collected files
-	rm -rf $(VENV) db.sqlite3 staticfiles .test-media .pytest_cache $(AXE_DIR)
+	rm -rf $(VENV) db.sqlite3 staticfiles .test-media .pytest_cache $(AXE_DIR) $(REDOCLY_DIR)

@@ -11,6 +11,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -21,7 +22,10 @@ from network.visibility import own_contacts
 from .authentication import PartnerKeyAuthentication
 from .parsers import PARSERS
 from .permissions import IsNetworkMember
+from .renderers import FormatNegotiation
+from .schema import ApiAutoSchema
 from .throttles import ApiRateThrottle
+from .viewsets import NO_OPTIONS
 
 
 class MeContactList(serializers.ListSerializer):
@@ -59,6 +63,12 @@ class MeRoleSerializer(serializers.Serializer):
     end_date = serializers.DateField(allow_null=True)
 
 
+class MePartySpellSerializer(serializers.Serializer):
+    party = serializers.CharField(help_text="The party's name.")
+    start_date = serializers.DateField(allow_null=True)
+    end_date = serializers.DateField(allow_null=True)
+
+
 class MeSerializer(serializers.Serializer):
     """Your profile. Roles, party history and groups are read-only here:
     coordinators keep them."""
@@ -83,14 +93,27 @@ class MeSerializer(serializers.Serializer):
         f"{services.MAX_CONTACTS}.",
     )
     roles = MeRoleSerializer(many=True, read_only=True)
-    party_history = serializers.ListField(read_only=True, child=serializers.DictField())
-    groups = serializers.ListField(read_only=True, child=serializers.CharField())
+    party_history = MePartySpellSerializer(many=True, read_only=True)
+    groups = serializers.ListField(
+        read_only=True, child=serializers.CharField(), help_text="Group names."
+    )
 
 
 class MePatchSerializer(MeSerializer):
     version = serializers.CharField(
         required=False,
         help_text="The version you edited; or send it in an If-Match header.",
+    )
+
+
+class StaleEditSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    current_version = serializers.CharField(
+        help_text="The profile's version now (also its ETag)."
+    )
+    changed_fields = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="What the newer save changed.",
     )
 
 
@@ -170,7 +193,13 @@ IF_MATCH = OpenApiParameter(
     description="The ETag of the profile you edited. A newer profile gets 412.",
 )
 CONFLICT = {
-    403: OpenApiResponse(description="Not signed in as a network member."),
+    401: OpenApiResponse(
+        description="Not signed in (or a wrong, revoked or expired key)."
+    ),
+    403: OpenApiResponse(
+        description="A partner key, or an account that is not a network member's "
+        "or may not edit a profile."
+    ),
     404: OpenApiResponse(description="Your account has no directory entry."),
 }
 
@@ -190,6 +219,11 @@ class MeView(APIView):
     permission_classes = [IsNetworkMember]
     throttle_classes = [ApiRateThrottle]
     parser_classes = PARSERS
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = FormatNegotiation
+    http_method_names = NO_OPTIONS
+    schema = ApiAutoSchema()
+    summaries = {"get": "Read your own profile", "patch": "Change your own profile"}
 
     def _person(self, request):
         if not request.user.has_perm("network.edit_own_profile"):
@@ -216,8 +250,16 @@ class MeView(APIView):
         responses={
             200: MeSerializer,
             **CONFLICT,
-            409: OpenApiResponse(description="Someone saved a newer version."),
-            412: OpenApiResponse(description="If-Match names an older version."),
+            409: OpenApiResponse(
+                StaleEditSerializer,
+                description="`version` names an older version: someone saved "
+                "since. Nothing was saved.",
+            ),
+            412: OpenApiResponse(
+                StaleEditSerializer,
+                description="If-Match names an older version: someone saved since. "
+                "Nothing was saved.",
+            ),
         },
     )
     def patch(self, request):

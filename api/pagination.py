@@ -22,7 +22,14 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from .serializers import PersonTombstoneSerializer
+
 MAX_PAGE_SIZE = 500
+
+NEXT = (
+    "The address of the next page, or null on the last one. Lists and the change "
+    "feed page the same way: follow `next` until it is null."
+)
 
 PERSON, TOMBSTONE = 0, 1
 
@@ -49,6 +56,30 @@ class PagePagination(PageNumberPagination):
 
     def get_page_size(self, request):
         return page_size_from(request, self.page_size)
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["count", "next", "previous", "results"],
+            "properties": {
+                "count": {
+                    "type": "integer",
+                    "description": "How many rows match your filters, across all "
+                    "pages (not the number on this page).",
+                },
+                "next": {
+                    "type": ["string", "null"],
+                    "format": "uri",
+                    "description": NEXT,
+                },
+                "previous": {
+                    "type": ["string", "null"],
+                    "format": "uri",
+                    "description": "The page before this one; null on the first.",
+                },
+                "results": schema,
+            },
+        }
 
     def get_schema_operation_parameters(self, view):
         params = super().get_schema_operation_parameters(view)
@@ -167,35 +198,44 @@ class ChangeFeed:
 class PeoplePagination(PagePagination):
     """Numbered pages, or the change feed (see the module docstring)."""
 
+    # Shapes the answer refers to that no field declares; api/schema.py
+    # registers them.
+    schema_components = (PersonTombstoneSerializer,)
+
     def get_paginated_response_schema(self, schema):
         base = super().get_paginated_response_schema(schema)
-        base["required"] = ["results"]
-        base["properties"]["count"]["description"] = "Absent in the change feed."
-        base["properties"]["cursor"] = {
+        properties = base["properties"]
+        base["required"] = ["next", "results"]
+        base["description"] = (
+            "A numbered page (`count`, `previous`), or with `modified_since` or "
+            "`cursor` a page of the change feed (`cursor`, `deleted`). Both give "
+            "`next` and `results`."
+        )
+        properties["count"]["description"] += (
+            " Numbered pages only: the change feed's length is known only at its end."
+        )
+        properties["previous"]["description"] += " Numbered pages only."
+        properties["results"] = {
+            **schema,
+            "description": "People, in the list's order; in the change feed, the "
+            "people changed in this page's span, oldest change first (replace your "
+            "copy of each).",
+        }
+        properties["cursor"] = {
             "type": "string",
             "description": (
                 "Change feed only: where this page ends. Send it as `cursor` later "
                 "to get the changes since."
             ),
         }
-        base["properties"]["deleted"] = {
+        properties["deleted"] = {
             "type": "array",
             "description": (
                 "Change feed only: people removed from your view (deleted, or no "
-                "longer public) in this page's span, by `id` alone."
+                "longer public) in this page's span, by `id` alone: drop your row "
+                "with that `id`."
             ),
-            "items": {
-                "type": "object",
-                "properties": {
-                    "id": {
-                        "type": "string",
-                        "format": "uuid",
-                        "description": "The removed person's `id`.",
-                    },
-                    "removed": {"type": "string", "format": "date-time"},
-                },
-                "required": ["id", "removed"],
-            },
+            "items": {"$ref": "#/components/schemas/PersonTombstone"},
         }
         return base
 

@@ -18,6 +18,12 @@ from .authentication import is_partner
 PARTNER_WRITE_SCOPES = {"stances": "may_record_stances"}
 
 
+def offers(view, method: str) -> bool:
+    """Whether the view answers ``method`` (else it answers 405, to anyone)."""
+    method = method.lower()
+    return method in view.http_method_names and getattr(view, method, None) is not None
+
+
 def caller_may_write(request, view) -> bool:
     """Signed-in users whose audience reaches the view's ``write_audience``
     (coordinators unless the view says otherwise). Partner keys may write only
@@ -43,7 +49,7 @@ class ReadOrWrite(permissions.BasePermission):
     def has_permission(self, request, view):
         if request.method in permissions.SAFE_METHODS:
             return True
-        if getattr(view, request.method.lower(), None) is None:
+        if not offers(view, request.method):
             return True  # the view answers 405
         return caller_may_write(request, view)
 
@@ -54,6 +60,8 @@ class IsNetworkMember(permissions.BasePermission):
     message = "Sign in as a network member to use this."
 
     def has_permission(self, request, view):
+        if not offers(view, request.method):
+            return True  # the view answers 405, whoever asks
         return (
             not is_partner(request)
             and request.user.is_authenticated

@@ -9,6 +9,8 @@ the rows and values they may see.
 import csv
 import io
 
+from rest_framework.exceptions import ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer
 
 from ops.spreadsheets import neutralise
@@ -53,3 +55,16 @@ class CSVRenderer(BaseRenderer):
         for line in csv_lines(columns, rows):
             out.write(line)
         return out.getvalue().encode(self.charset)
+
+
+class FormatNegotiation(DefaultContentNegotiation):
+    """DRF's choice of format, except that an unknown ``?format=`` is a 400
+    naming the parameter, like any other value that matches nothing (DRF
+    answers 404, as if the address were wrong)."""
+
+    def filter_renderers(self, renderers, format):
+        matching = [renderer for renderer in renderers if renderer.format == format]
+        if not matching:
+            known = " or ".join(sorted(renderer.format for renderer in renderers))
+            raise ValidationError({"format": [f"Unknown format: use {known}."]})
+        return matching

@@ -386,3 +386,29 @@ class GroupSerializer(serializers.ModelSerializer):
         model = Group
         fields = ["slug", "name", "kind", "area", "description", "website"]
         read_only_fields = fields
+
+
+# ------------------------------------------------------------------ the index
+
+
+class ApiOperationSerializer(serializers.Serializer):
+    method = serializers.CharField(read_only=True, help_text="GET, POST or PATCH.")
+    path = serializers.CharField(
+        read_only=True, help_text="As in the OpenAPI document, e.g. `/people/{slug}`."
+    )
+    url = serializers.CharField(
+        read_only=True,
+        help_text="The full address, with `{placeholders}` for identifiers "
+        "(an RFC 6570 URI template).",
+    )
+    summary = serializers.CharField(read_only=True)
+
+
+class ApiIndexSerializer(serializers.Serializer):
+    docs = serializers.URLField(
+        read_only=True, help_text="The guide and the reference, for people."
+    )
+    schema = serializers.URLField(
+        read_only=True, help_text="The OpenAPI 3.1 document, for programs."
+    )
+    operations = ApiOperationSerializer(many=True, read_only=True)

@@ -240,6 +240,10 @@ class StanceViewSet(ApiViewSet):
     candidacy's updated stance, or 400 naming each field at fault.
     """
 
+    summaries = {
+        "list": "List candidacies with where each candidate stands",
+        "create": "Record a stance event on a candidacy",
+    }
     serializer_class = StanceSerializer
     filterset_class = StanceFilter
     # Writes: coordinators, and keys of organisations holding the "stances"
@@ -258,6 +262,15 @@ class StanceViewSet(ApiViewSet):
         ("quote", lambda r: (r["evidence"] or {}).get("quote", "")),
         ("evidence_url", lambda r: (r["evidence"] or {}).get("evidence_url", "")),
     ]
+    csv_help = {
+        "candidacy": "The candidacy's id: send it to record an event.",
+        "constituency_code": "GSS code of the constituency (or ward).",
+        "election": "Election id, e.g. `parl.2024-07-04`.",
+        "position": "ceasefire, refuses, unclear, no_reply or not_asked.",
+        "asked_count": "Times asked or chased.",
+        "quote": "The words behind the current position.",
+        "evidence_url": "Where anyone can check the quote.",
+    }
 
     def get_queryset(self):
         candidacies = visible_candidacies(

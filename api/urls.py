@@ -11,7 +11,10 @@ from .throttles import ApiRateThrottle
 
 app_name = "api"
 
-router = SimpleRouter(trailing_slash=True)
+router = SimpleRouter()
+# Addresses work with or without the final slash; the OpenAPI document names
+# them without (the form linters and client generators expect).
+router.trailing_slash = "/?"
 router.register("people", viewsets.PersonViewSet, basename="person")
 router.register(
     r"areas/(?P<area_gss>[^/.]+)/people",
@@ -33,14 +36,18 @@ OPEN = {
     "throttle_classes": [ApiRateThrottle],
 }
 
+# Views outside the router, by their path in the OpenAPI document.
+VIEWS = {"/me": me.MeView}
+
 urlpatterns = [
+    path("", viewsets.ApiIndex.as_view(router=router, views=VIEWS), name="index"),
     path("schema/", SpectacularAPIView.as_view(**OPEN), name="schema"),
     path(
         "docs/",
         SpectacularSwaggerSplitView.as_view(url_name="api:schema", **OPEN),
         name="docs",
     ),
-    path("me/", me.MeView.as_view(), name="me"),
+    re_path(r"^me/?$", me.MeView.as_view(), name="me"),
     *router.urls,
     re_path(r"^.*$", viewsets.UnknownAddress.as_view(), name="unknown"),
 ]

@@ -7,12 +7,14 @@ defaults, which stay permissive for Wagtail's own API views.
 """
 
 import hashlib
+import re
 from datetime import UTC
 from functools import cached_property
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponseNotModified, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_etags
 from django_filters.fields import IsoDateTimeField
@@ -21,6 +23,7 @@ from rest_framework import viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.routers import Route
 from rest_framework.views import APIView
 
 from network.models import Area
@@ -40,8 +43,10 @@ from .filters import (
 from .pagination import ChangeFeed, PagePagination, PeoplePagination
 from .parsers import PARSERS
 from .permissions import ReadOrWrite
-from .renderers import CSVRenderer, csv_lines
+from .renderers import CSVRenderer, FormatNegotiation, csv_lines
+from .schema import ApiAutoSchema
 from .serializers import (
+    ApiIndexSerializer,
     AreaSerializer,
     ElectionSerializer,
     GroupSerializer,
@@ -51,6 +56,8 @@ from .serializers import (
     RoleSerializer,
 )
 from .throttles import ApiRateThrottle
+
+NO_OPTIONS = ["get", "post", "put", "patch", "delete", "head"]
 
 
 def _join(items):
@@ -66,10 +73,17 @@ class ApiViewSet(viewsets.GenericViewSet):
     throttle_classes = [ApiRateThrottle]
     parser_classes = PARSERS
     renderer_classes = [JSONRenderer, CSVRenderer]
+    content_negotiation_class = FormatNegotiation
     filter_backends = [StrictFilterBackend]
     pagination_class = PagePagination
-    # (column name, function of a serialized row) for CSV answers.
+    schema = ApiAutoSchema()
+    # OPTIONS is not offered (405): the OpenAPI document describes every
+    # operation, and an answer it does not describe would break its contract.
+    http_method_names = NO_OPTIONS
+    # (column name, function of a serialized row) for CSV answers, and what the
+    # columns whose meaning is not plain from their name hold (for the document).
     csv_columns: list = []
+    csv_help: dict = {}
     csv_chunk_size = 1000
     last_modified = None
 
@@ -124,7 +138,7 @@ class ApiViewSet(viewsets.GenericViewSet):
             or response.status_code != 200
             or request.method not in ("GET", "HEAD")
         ):
-            # Errors and OPTIONS answers are JSON, whatever format was asked for.
+            # Errors and writes answer JSON, whatever format was asked for.
             response.accepted_renderer = JSONRenderer()
             response.accepted_media_type = "application/json"
         patch_vary_headers(response, ("Accept", "Authorization", "Cookie"))
@@ -224,12 +238,26 @@ def parse_since(raw: str):
         ) from None
 
 
+PEOPLE_CSV_HELP = {
+    "id": "Never changes; key your copy on it.",
+    "roles": "Current roles, each as `kind: area [GSS code] (election) - label`.",
+    "area_codes": "GSS codes of the areas of the current roles.",
+    "party_history": "Each spell as `party start to end` (`now` while current).",
+    "groups": "Names of the groups they belong to.",
+    "email": "Contact details of each kind your access allows.",
+    "social": "Social media addresses.",
+    "modified": "When the person last changed (ISO 8601).",
+    "url": "The person in this API.",
+}
+
+
 class PeopleListMixin:
     """The people list, which doubles as the change feed."""
 
     serializer_class = PersonSerializer
     pagination_class = PeoplePagination
     csv_columns = PEOPLE_CSV_COLUMNS
+    csv_help = PEOPLE_CSV_HELP
 
     def get_queryset(self):
         return selectors.person_list(audience=self.audience)
@@ -279,6 +307,11 @@ class PersonViewSet(PeopleListMixin, DetailMixin, ApiViewSet):
     not a page, with one column per kind of contact.
     """
 
+    summaries = {
+        "list": "List people, or the changes since a time",
+        "retrieve": "Read one person",
+    }
+
     lookup_field = "slug"
     filterset_class = PersonFilter
 
@@ -301,6 +334,8 @@ class AreaPeopleViewSet(PeopleListMixin, ApiViewSet):
     candidates of Westminster constituencies that overlap a council. Takes the same
     filters as `/people/`, and `?format=csv` too."""
 
+    summaries = {"list": "List the people in an area"}
+
     filterset_class = AreaPeopleFilter
 
     def initial(self, request, *args, **kwargs):
@@ -315,6 +350,8 @@ class RoleViewSet(ApiViewSet):
     """Seats, candidacies and organising roles, one row each, with the person who
     holds it. Filter by `kind`, `area` (everything inside it), `election`,
     `affiliation` and `current`; all conditions apply to the same role."""
+
+    summaries = {"list": "List roles"}
 
     serializer_class = RoleSerializer
     filterset_class = RoleFilter
@@ -333,6 +370,14 @@ class RoleViewSet(ApiViewSet):
         ("end_date", lambda r: r["end_date"]),
         ("current", lambda r: r["current"]),
     ]
+    csv_help = {
+        "person_id": "The person's `id`, which never changes.",
+        "area_code": "GSS code.",
+        "election": "Election id, e.g. `parl.2024-07-04`.",
+        "affiliation": "The label the role is held under.",
+        "group": "The group an organising role is held in.",
+        "current": "`True` while the role has not ended.",
+    }
 
     def get_queryset(self):
         return selectors.role_list(audience=self.audience)
@@ -346,6 +391,8 @@ class AreaViewSet(DetailMixin, ApiViewSet):
     GSS code, with its parent, region and nation. `/areas/{gss_code}/people/`
     lists the people serving in or standing for it."""
 
+    summaries = {"list": "List areas", "retrieve": "Read one area"}
+
     serializer_class = AreaSerializer
     filterset_class = AreaFilter
     lookup_field = "gss_code"
@@ -358,6 +405,12 @@ class AreaViewSet(DetailMixin, ApiViewSet):
         ("region", lambda r: (r["region"] or {}).get("gss_code", "")),
         ("nation", lambda r: (r["nation"] or {}).get("gss_code", "")),
     ]
+    csv_help = {
+        "gss_code": "ONS GSS code.",
+        "parent": "GSS code of the area it lies in.",
+        "region": "GSS code of its region (outside England, its nation).",
+        "nation": "GSS code of its nation.",
+    }
 
     def get_queryset(self):
         return selectors.area_list()
@@ -365,6 +418,8 @@ class AreaViewSet(DetailMixin, ApiViewSet):
 
 class ElectionViewSet(DetailMixin, ApiViewSet):
     """Elections, by Democracy Club style id (e.g. `parl.2024-07-04`)."""
+
+    summaries = {"list": "List elections", "retrieve": "Read one election"}
 
     serializer_class = ElectionSerializer
     filterset_class = ElectionFilter
@@ -382,12 +437,15 @@ class ElectionViewSet(DetailMixin, ApiViewSet):
 class PartyViewSet(DetailMixin, ApiViewSet):
     """Parties and labels that roles are held under, by slug."""
 
+    summaries = {"list": "List parties", "retrieve": "Read one party"}
+
     serializer_class = PartySerializer
     lookup_field = "slug"
     csv_columns = [
         (name, lambda r, name=name: r[name])
         for name in ("slug", "name", "ec_id", "is_independent")
     ]
+    csv_help = {"ec_id": "Electoral Commission register id, if registered."}
 
     def get_queryset(self):
         return selectors.party_list()
@@ -396,6 +454,8 @@ class PartyViewSet(DetailMixin, ApiViewSet):
 class GroupViewSet(DetailMixin, ApiViewSet):
     """Local networks, councillor groups, campaigns and partner organisations.
     `/people/?group=<slug>` lists the people in one."""
+
+    summaries = {"list": "List groups", "retrieve": "Read one group"}
 
     serializer_class = GroupSerializer
     filterset_class = GroupFilter
@@ -407,6 +467,7 @@ class GroupViewSet(DetailMixin, ApiViewSet):
         ("area_code", lambda r: (r["area"] or {}).get("gss_code", "")),
         ("website", lambda r: r["website"]),
     ]
+    csv_help = {"area_code": "GSS code of the group's area, if it has one."}
 
     def get_queryset(self):
         return selectors.group_list()
@@ -418,9 +479,70 @@ class UnknownAddress(APIView):
     authentication_classes = ApiViewSet.authentication_classes
     permission_classes = ApiViewSet.permission_classes
     throttle_classes = ApiViewSet.throttle_classes
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = FormatNegotiation
     schema = None
 
     def get(self, request, *args, **kwargs):
         raise NotFound("No such address in this API. See /api/v1/docs/.")
 
     post = put = patch = delete = options = get
+
+
+# ------------------------------------------------------------------ the index
+
+
+class ApiIndex(APIView):
+    """The API's front door: every operation with its address, and where the
+    guide and the OpenAPI document are."""
+
+    authentication_classes = ApiViewSet.authentication_classes
+    permission_classes = ApiViewSet.permission_classes
+    throttle_classes = ApiViewSet.throttle_classes
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = FormatNegotiation
+    http_method_names = NO_OPTIONS
+    schema = ApiAutoSchema()
+    summaries = {"get": "List the operations and where the documentation is"}
+    # Given by api/urls.py: the router, and the views outside it by path.
+    router = None
+    views: dict = {}
+
+    def operations(self):
+        """(method, path, summary) of each operation, in the order served."""
+        yield "GET", "/", self.summaries["get"]
+        for path, view in self.views.items():
+            for method in NO_OPTIONS:
+                if method != "head" and hasattr(view, method):
+                    yield method.upper(), path, view.summaries[method]
+        for prefix, viewset, _ in self.router.registry:
+            base = "/" + re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", prefix)
+            lookup = viewset.lookup_url_kwarg or viewset.lookup_field
+            for route in self.router.routes:
+                if not isinstance(route, Route):
+                    continue
+                mapping = self.router.get_method_map(viewset, route.mapping)
+                path = base if "{lookup}" not in route.url else f"{base}/{{{lookup}}}"
+                for method, action in mapping.items():
+                    yield method.upper(), path, viewset.summaries[action]
+
+    @extend_schema(responses=ApiIndexSerializer, operation_id="index", tags=["index"])
+    def get(self, request):
+        root = request.build_absolute_uri(reverse("api:index")).rstrip("/")
+        return Response(
+            ApiIndexSerializer(
+                {
+                    "docs": request.build_absolute_uri(reverse("api:docs")),
+                    "schema": request.build_absolute_uri(reverse("api:schema")),
+                    "operations": [
+                        {
+                            "method": method,
+                            "path": path,
+                            "url": root + path,
+                            "summary": summary,
+                        }
+                        for method, path, summary in self.operations()
+                    ],
+                }
+            ).data
+        )

@@ -279,21 +279,28 @@ API_THROTTLE_USER = env("API_THROTTLE_USER", default="600/minute")
 # The change feed holds back rows changed in the last few seconds, whose
 # transactions may not have committed, so a partner syncing never skips one.
 API_SYNC_SETTLE_SECONDS = env.int("API_SYNC_SETTLE_SECONDS", default=2)
+# Where partners ask for a key; the API's documentation page names it. Left
+# empty, the page sends them to the contact address in the site's footer.
+API_CONTACT_EMAIL = env("API_CONTACT_EMAIL", default="")
 SPECTACULAR_SETTINGS = {
     "TITLE": "No Ceasefire No Vote partner API",
-    "DESCRIPTION": (
-        "Independent councillors, candidates and campaigners of the No Ceasefire "
-        "No Vote network, the UK areas they serve, and the elections they stand "
-        "in. Send your key as `Authorization: Api-Key <key>`; without one you "
-        "get public data at a low rate. See docs/api.md in the project."
-    ),
+    # The partner's guide at the top of the docs page: api/schema.py renders it
+    # from templates/api/partner_guide.md with this site's rates and contact.
     "VERSION": "1",
+    # 3.1: a nested object that may be null is a `oneOf` with `null`, which
+    # validators and client generators read as intended (3.0's `nullable` beside
+    # `allOf` is ignored by both).
+    "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Paths relative to the API's root, which the one server names: generated
+    # clients take `https://<site>/api/v1` as their base address.
+    "SCHEMA_PATH_PREFIX_TRIM": True,
+    "SERVERS": [{"url": "/api/v1", "description": "This site's partner API."}],
     "PREPROCESSING_HOOKS": ["api.schema.only_partner_api"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "api.schema.document_errors",
+        "api.schema.finish_document",
     ],
     "ENUM_NAME_OVERRIDES": {
         "AreaTypeEnum": "network.models.areas.AreaType",

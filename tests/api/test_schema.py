@@ -1,6 +1,8 @@
 """The OpenAPI document: valid, only the partner API, served with its own docs
 page, and honoured by every response (Schemathesis, in-process)."""
 
+from unittest.mock import ANY
+
 import pytest
 import schemathesis
 from django.core.management import call_command
@@ -26,17 +28,20 @@ def test_schema_is_valid_openapi_without_warnings(tmp_path):
     out = tmp_path / "schema.yaml"
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
     text = out.read_text()
-    assert "/api/v1/people/" in text and "/admin/" not in text
+    assert "  /people:" in text and "/admin/" not in text
 
 
 def test_schema_and_docs_are_served_from_the_site(client):
     schema = client.get("/api/v1/schema/?format=json")
     assert schema.status_code == 200
     body = schema.json()
-    assert body["openapi"].startswith("3.")
-    assert all(path.startswith("/api/v1/") for path in body["paths"])
+    assert body["openapi"] == "3.1.0"
+    # Paths are relative to the one server, the API's root.
+    assert body["servers"] == [{"url": "/api/v1", "description": ANY}]
+    assert "/people" in body["paths"] and "/" in body["paths"]
+    assert not any(path.startswith("/api") for path in body["paths"])
     assert "PartnerKey" in body["components"]["securitySchemes"]
-    people = body["paths"]["/api/v1/people/"]["get"]
+    people = body["paths"]["/people"]["get"]
     area = next(p for p in people["parameters"] if p["name"] == "area")
     assert "GSS code" in area["description"]
     assert "Keeping a copy in sync" in people["description"]
@@ -45,6 +50,46 @@ def test_schema_and_docs_are_served_from_the_site(client):
     html = docs.content.decode()
     assert "swagger-ui" in html and "/static/drf_spectacular_sidecar/" in html
     assert "https://" not in html.split("<body")[0]
+
+
+@override_settings(
+    API_THROTTLE_ANON="7/minute",
+    API_THROTTLE_USER="77/minute",
+    API_CONTACT_EMAIL="keys@example.org",
+)
+def test_the_docs_page_is_a_guide_that_stands_on_its_own(client):
+    """What a partner needs is on the page itself, with this site's own values:
+    how to get a key and from whom, the rates, who sees what, paging, a sync
+    recipe and examples; never a pointer to a file in the repository."""
+    body = client.get("/api/v1/schema/?format=json").json()
+    guide = body["info"]["description"]
+    assert body["info"]["contact"]["email"] == "keys@example.org"
+    for needed in (
+        "## Getting a key",
+        "ask the network's coordinators for a key at **keys@example.org**",
+        "Authorization: Api-Key <your key>",
+        "## Who sees what",
+        "| key with **network** scope | everyone in the network |",
+        "| no key | 7/minute per address |",
+        "| partner key | the organisation's rate, 1000/hour",
+        "| signed in to the site | 77/minute per account |",
+        "## Paging",
+        "`count`, the number of rows that match your filters across all pages",
+        "Follow `next` until it is null",
+        "## Keeping a copy in sync",
+        "/people?cursor=<the cursor you kept>",
+        'curl -H "Authorization: Api-Key $KEY"',
+        "import requests",
+        "http://testserver/api/v1/people",
+    ):
+        assert needed in guide, needed
+    assert "docs/" not in guide.replace("/api/v1/docs/", "")
+    assert ".md" not in guide and "repository" not in guide
+    # Without a contact address set, the page still says whom to ask.
+    with override_settings(API_CONTACT_EMAIL=""):
+        body = client.get("/api/v1/schema/?format=json").json()
+    assert "contact address at the foot of every page" in body["info"]["description"]
+    assert "contact" not in body["info"]
 
 
 # Building the document needs no database, so it is read once, at collection. The
