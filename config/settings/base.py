@@ -225,6 +225,8 @@ if AWS_STORAGE_BUCKET_NAME:
 # /media/original_images/ instead.
 SERVE_MEDIA_IMAGES = env.bool("SERVE_MEDIA_IMAGES", default=not AWS_STORAGE_BUCKET_NAME)
 WHITENOISE_MAX_AGE = 60 * 60
+# WhiteNoise's own list of types lacks the web manifest's.
+WHITENOISE_MIMETYPES = {".webmanifest": "application/manifest+json"}
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # ------------------------------------------------------------------ wagtail
