@@ -88,6 +88,7 @@ class HomePage(SitePage):
         context = super().get_context(request, *args, **kwargs)
         context["latest_statements"] = selectors.statement_list(root=self)[:3]
         context["upcoming_events"] = selectors.event_list_upcoming(root=self)[:3]
+        context["national"] = selectors.national_picture()
         return context
 
 

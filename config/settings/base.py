@@ -245,6 +245,10 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "txt", "csv", "xlsx"]
 WAGTAILEMBEDS_FINDERS = []
 
 # ------------------------------------------------------------------ campaign site
+# The privacy notice, linked beside every consent box and from the footer. The
+# demo and a new site keep it as a page at /privacy/; a site that moves it says
+# where here.
+PRIVACY_NOTICE_URL = env("PRIVACY_NOTICE_URL", default="/privacy/")
 # How many event registrations one client address may send, e.g. "10/hour".
 CMS_REGISTRATION_RATE = env("CMS_REGISTRATION_RATE", default="10/hour")
 # An address registered again is told so at most once in this many seconds: the
