@@ -183,6 +183,9 @@ LOGIN_URL = "account_login"
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
+# The site's own catalogue, which rewords django-allauth's Title Case ("Confirm
+# Access") in sentence case like the rest of the site.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 # ------------------------------------------------------------------ static & media
