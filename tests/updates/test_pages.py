@@ -41,6 +41,7 @@ def test_the_signup_page_is_one_page_at_updates_signup(client, signup_page):
 def test_without_a_signup_page_the_signup_page_keeps_its_own_words(client):
     html = client.get("/updates/signup/").content.decode()
     assert "<h1>Get updates</h1>" in html
+    assert '<meta name="description" content="News from the network' in html
     assert 'action="/updates/signup/"' in html
 
 
