@@ -245,7 +245,11 @@ def test_sign_in_pages(client, make_member):
 
     user = make_member(email="signed.in@example.org")
     client.force_login(user)
-    for path in ("/accounts/password/change/", "/accounts/reauthenticate/"):
+    for path in (
+        "/accounts/password/change/",
+        "/accounts/reauthenticate/",
+        "/accounts/email/",
+    ):
         assert_pattern(client.get(path).content.decode())
 
 
