@@ -17,10 +17,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.db.models import Count, IntegerField, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 
+from campaign.hexmap import load_layout
 from campaign.models import ASKING_KINDS, Position, StanceEvent
 from network.models import (
     Area,
@@ -230,6 +233,39 @@ def overview(election=None) -> Overview:
         regions=sorted(regions.items(), key=lambda item: item[0].name),
         states_by_gss=states_by_gss,
     )
+
+
+def constituency_map(summary: Overview) -> list[dict]:
+    """Each hexagon of the map (``campaign.hexmap``) with its constituency's state
+    and page address, for the where-they-stand page and the home page. Until the
+    areas are loaded (``load_areas``) there are none."""
+    slugs = _slugs_by_gss()  # once: one cache read, not one per hex
+    hexes = []
+    for cell in load_layout().cells:
+        if cell.gss_code not in slugs:
+            continue
+        state = ConstituencyState(summary.states_by_gss.get(cell.gss_code, "not_asked"))
+        hexes.append(
+            {
+                "cell": cell,
+                "state": state.value,
+                "label": state.label,
+                "url": reverse("stances:constituency", args=[slugs[cell.gss_code]]),
+            }
+        )
+    return hexes
+
+
+def _slugs_by_gss() -> dict[str, str]:
+    slugs = cache.get("constituency-slugs")
+    if not slugs:  # none yet, or none before the areas were loaded
+        slugs = dict(
+            Area.objects.filter(area_type=AreaType.CONSTITUENCY).values_list(
+                "gss_code", "slug"
+            )
+        )
+        cache.set("constituency-slugs", slugs, 3600)
+    return slugs
 
 
 def constituency_search(query: str, *, limit: int = 20):

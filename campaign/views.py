@@ -7,7 +7,6 @@ and reads go through ``campaign.selectors``.
 """
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from campaign.selectors import (
     ConstituencyState,
     StanceState,
     constituency_candidates,
+    constituency_map,
     constituency_search,
     constituency_state,
     overview,
@@ -76,7 +76,7 @@ def index(request):
             return redirect("stances:constituency", slug=results[0].slug)
 
     summary = overview()
-    hexes = _hexes(summary)
+    hexes = constituency_map(summary)
     context = {
         "postcode_form": postcode_form,
         "search_form": search_form,
@@ -110,35 +110,6 @@ def index(request):
         "canonical_url": request.build_absolute_uri(reverse("stances:index")),
     }
     return render(request, "campaign/index.html", context, status=status)
-
-
-def _hexes(summary) -> list[dict]:
-    """Each constituency of the hex map with its state and its page's address."""
-    slugs = _slugs_by_gss()  # once: one cache read, not one per hex
-    hexes = []
-    for cell in load_layout().cells:
-        state = ConstituencyState(summary.states_by_gss.get(cell.gss_code, "not_asked"))
-        hexes.append(
-            {
-                "cell": cell,
-                "state": state.value,
-                "label": state.label,
-                "url": reverse("stances:constituency", args=[slugs[cell.gss_code]]),
-            }
-        )
-    return hexes
-
-
-def _slugs_by_gss() -> dict[str, str]:
-    slugs = cache.get("constituency-slugs")
-    if slugs is None:
-        slugs = dict(
-            Area.objects.filter(area_type=AreaType.CONSTITUENCY).values_list(
-                "gss_code", "slug"
-            )
-        )
-        cache.set("constituency-slugs", slugs, 3600)
-    return slugs
 
 
 def constituency(request, slug):

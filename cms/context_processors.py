@@ -4,4 +4,8 @@ from django.conf import settings
 
 
 def site(request):
-    return {"site_name": settings.WAGTAIL_SITE_NAME}
+    return {
+        "site_name": settings.WAGTAIL_SITE_NAME,
+        # Linked beside every consent box and from the footer.
+        "privacy_url": settings.PRIVACY_NOTICE_URL,
+    }

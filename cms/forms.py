@@ -10,11 +10,16 @@ class RegistrationForm(forms.Form):
     name = forms.CharField(
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": "Enter your name"},
     )
     email = forms.EmailField(
         max_length=254,
         help_text="We send your confirmation here.",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address like name@example.org",
+        },
     )
     organisation = forms.CharField(
         label="Organisation (optional)",
@@ -48,5 +53,5 @@ class RegistrationForm(forms.Form):
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
         if not name:
-            raise forms.ValidationError("Enter your name.")
+            raise forms.ValidationError("Enter your name")
         return name

@@ -1,4 +1,5 @@
-"""Reads for the campaign site: listings, signatories, hosts, registration counts."""
+"""Reads for the campaign site: listings, signatories, hosts, registration counts,
+and the national picture the home page leads with."""
 
 import unicodedata
 from dataclasses import dataclass
@@ -7,6 +8,13 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from wagtail.models import Page
 
+from campaign.hexmap import load_layout
+from campaign.selectors import (
+    ConstituencyState,
+    StanceState,
+    constituency_map,
+    overview,
+)
 from cms.models import (
     EventPage,
     Registration,
@@ -48,6 +56,24 @@ def event_list_past(*, root: Page, now=None) -> QuerySet[EventPage]:
         .filter(end__lte=now)
         .order_by("-start", "-pk")
     )
+
+
+def national_picture() -> dict:
+    """The where-they-stand counts and map, for the home page: how many candidates
+    call for a ceasefire, how many constituencies are in each state, and the map's
+    hexagons. Public figures only (the same as /where-they-stand/ shows)."""
+    summary = overview()
+    return {
+        "election": summary.election,
+        "ceasefire_candidates": summary.candidates.get(StanceState.CEASEFIRE, 0),
+        "constituency_counts": [
+            (state, summary.constituencies.get(state, 0)) for state in ConstituencyState
+        ],
+        "constituencies": sum(summary.constituencies.values()),
+        "layout": load_layout(),
+        "hexes": constituency_map(summary),
+        "states": list(ConstituencyState),
+    }
 
 
 def _public_entries(relation, audience: Audience) -> list:

@@ -12,5 +12,6 @@ urlpatterns = [
     path("events/register/<int:page_id>/", views.event_register, name="event_register"),
     path("search/", views.search, name="search"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("sitemap.xml", sitemap, name="sitemap"),
 ]

@@ -1,9 +1,13 @@
 """Views of the campaign site: what its pages show beyond their own fields (the
 listings, signatories and hosts, registered per page class in
 ``cms.page_handlers``), the event page's form and thank-you step, calendars, the
-statements feed, search, robots.txt."""
+statements feed, search, robots.txt, /favicon.ico."""
+
+from functools import cache
+from pathlib import Path
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -11,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 from wagtail.models import Site
 
 from cms import page_handlers, selectors, services
@@ -39,6 +43,7 @@ SEARCH_PAGE_SIZE = 10
 def home_page_context(request, page) -> dict:
     return {
         "latest_statements": selectors.statement_list(root=page)[:3],
+        "national": selectors.national_picture(),
         "upcoming_events": selectors.event_list_upcoming(root=page)[:3],
     }
 
@@ -225,3 +230,20 @@ def robots_txt(request):
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+# Browsers ask for /favicon.ico on their own, whatever the page links to.
+FAVICON = "icons/favicon.ico"
+
+
+@cache
+def _favicon_bytes() -> bytes:
+    return Path(finders.find(FAVICON)).read_bytes()
+
+
+@require_safe
+def favicon(request):
+    """The site's icon at the address browsers and feed readers try first."""
+    response = HttpResponse(_favicon_bytes(), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -59,7 +59,9 @@ def seed_updates(*, home) -> list[str]:
         )
         home.add_child(instance=page)
         page.save_revision().publish()
-        lines.append("Updates: sign-up page at /get-updates/")
+        lines.append(
+            "Updates: sign-up page at /updates/signup/ (words from /get-updates/)"
+        )
     created = 0
     start = timezone.now() - timedelta(days=30)
     for n, (email, name, postcode, status) in enumerate(DEMO_SUBSCRIBERS):
@@ -76,7 +78,7 @@ def seed_updates(*, home) -> list[str]:
             confirmed_at=asked + timedelta(minutes=7) if status != "pending" else None,
             left_at=asked + timedelta(days=3) if status == "unsubscribed" else None,
         )
-        _log(subscriber, ConsentAction.REQUESTED, asked, "/get-updates/")
+        _log(subscriber, ConsentAction.REQUESTED, asked, "/updates/signup/")
         if status != SubscriberStatus.PENDING:
             _log(
                 subscriber,

@@ -4,6 +4,8 @@ page and the sign-up block editors place on other pages."""
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
@@ -309,7 +311,9 @@ class SignupBlock(blocks.StructBlock):
 
 
 class SignupPage(Page):
-    """A page of its own for the sign-up form."""
+    """The title and intro of the sign-up page. The site has one sign-up page,
+    /updates/signup/ (``views.signup``), which shows them above the form; this
+    page's own address leads there, so links to either reach the same form."""
 
     intro = RichTextField(
         blank=True,
@@ -328,3 +332,19 @@ class SignupPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["form"] = SignupForm(initial={"source_page": self.pk})
         return context
+
+    def serve(self, request, *args, **kwargs):
+        # The editor's preview shows the page as it will read at /updates/signup/.
+        if getattr(request, "is_preview", False):
+            return super().serve(request, *args, **kwargs)
+        return redirect("updates:signup", permanent=True)
+
+    def get_sitemap_urls(self, request=None):
+        path = reverse("updates:signup")
+        location = (
+            request.build_absolute_uri(path)
+            if request is not None
+            else self.get_site().root_url + path
+        )
+        lastmod = self.last_published_at or self.latest_revision_created_at
+        return [{"location": location, "lastmod": lastmod}]

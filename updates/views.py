@@ -12,6 +12,7 @@ from ops import throttle
 
 from . import services, tokens
 from .forms import SignupForm
+from .models import SignupPage
 
 
 def _over_limit(request) -> bool:
@@ -49,12 +50,12 @@ def _source(request, page_id) -> str:
 @require_http_methods(["GET", "POST"])
 def signup(request):
     if request.method == "GET":
-        return render(request, "updates/signup.html", {"form": SignupForm()})
+        return _signup_page(request, SignupForm())
     if _over_limit(request):
         return _too_many(request)
     form = SignupForm(request.POST)
     if not form.is_valid():
-        return render(request, "updates/signup.html", {"form": form}, status=400)
+        return _signup_page(request, form, status=400)
     if not form.is_bot:
         data = form.cleaned_data
         services.signup_request(
@@ -66,6 +67,14 @@ def signup(request):
         )
     # Whatever the address's state (or a bot's), the same answer.
     return redirect("updates:check_email")
+
+
+def _signup_page(request, form, status=200):
+    """The site's one sign-up page, with the title, intro and sharing details
+    editors gave the sign-up page in the admin (when there is one), passed as the
+    page the templates describe."""
+    context = {"form": form, "page": SignupPage.objects.live().public().first()}
+    return render(request, "updates/signup.html", context, status=status)
 
 
 def check_email(request):

@@ -184,6 +184,9 @@ LOGIN_URL = "account_login"
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
+# The site's own catalogue, which rewords django-allauth's Title Case ("Confirm
+# Access") in sentence case like the rest of the site.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 # ------------------------------------------------------------------ static & media
@@ -226,6 +229,8 @@ if AWS_STORAGE_BUCKET_NAME:
 # /media/original_images/ instead.
 SERVE_MEDIA_IMAGES = env.bool("SERVE_MEDIA_IMAGES", default=not AWS_STORAGE_BUCKET_NAME)
 WHITENOISE_MAX_AGE = 60 * 60
+# WhiteNoise's own list of types lacks the web manifest's.
+WHITENOISE_MIMETYPES = {".webmanifest": "application/manifest+json"}
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # ------------------------------------------------------------------ wagtail
@@ -244,6 +249,10 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "txt", "csv", "xlsx"]
 WAGTAILEMBEDS_FINDERS = []
 
 # ------------------------------------------------------------------ campaign site
+# The privacy notice, linked beside every consent box and from the footer. The
+# demo and a new site keep it as a page at /privacy/; a site that moves it says
+# where here.
+PRIVACY_NOTICE_URL = env("PRIVACY_NOTICE_URL", default="/privacy/")
 # How many event registrations one client address may send, e.g. "10/hour".
 CMS_REGISTRATION_RATE = env("CMS_REGISTRATION_RATE", default="10/hour")
 # An address registered again is told so at most once in this many seconds: the

@@ -11,11 +11,12 @@ from network.models import (
     ContactKind,
     JoinRequest,
     Person,
+    RoleKind,
     Visibility,
 )
 from network.models.validation import normalise_contact_value
 
-from . import photos
+from . import photos, selectors
 from .photos import FORMATS_BY_EXTENSION
 from .services import MAX_CONTACTS, TOO_MANY_CONTACTS
 
@@ -161,21 +162,108 @@ def joinable_areas():
 
 
 class JoinRequestForm(forms.ModelForm):
-    area = forms.ModelChoiceField(
-        queryset=joinable_areas(),
+    """Asking to join. The area is typed, not picked from a list of a thousand:
+    the name (or part of it) is matched on the server, and when it fits several
+    areas the form comes back asking which one. A browser with JavaScript also
+    suggests names while the person types (static/js/site.js)."""
+
+    area = forms.CharField(
+        label="Your council or constituency (optional)",
+        max_length=200,
         required=False,
-        help_text="Your council or Westminster constituency, if any.",
+        help_text="Type its name, for example Leeds or Bristol Central.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    area_choice = forms.TypedChoiceField(
+        label="Which one do you mean?",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=forms.RadioSelect,
     )
 
     class Meta:
         model = JoinRequest
         fields = ["name", "email", "role", "area", "statement"]
-        labels = {"statement": "Why you want to join"}
-        widgets = {"statement": forms.Textarea(attrs={"rows": 6})}
+        labels = {
+            "name": "Your name",
+            "role": "What best describes you?",
+            "statement": "Why you want to join",
+        }
+        widgets = {
+            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "role": forms.RadioSelect,
+            "statement": forms.Textarea(attrs={"rows": 6}),
+        }
+        help_texts = {
+            "email": "A coordinator replies here.",
+            "role": "",
+            "statement": "A few sentences: where you are active and what you do.",
+        }
+        error_messages = {
+            "name": {"required": "Enter your name"},
+            "email": {
+                "required": "Enter your email address",
+                "invalid": "Enter an email address like name@example.org",
+            },
+            "role": {"required": "Choose what you are"},
+            "statement": {"required": "Tell us why you want to join"},
+        }
+
+    field_order = ["name", "email", "role", "area", "area_choice", "statement"]
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = joinable_areas()
+        self.fields["role"].choices = RoleKind.choices
+        self.area_matches = []
+        if self.is_bound:
+            # The field's own checks first (length, no NUL), then the search.
+            try:
+                typed = self.fields["area"].clean(
+                    self.data.get(self.add_prefix("area"))
+                )
+            except ValidationError:
+                typed = ""
+            if typed:
+                self.area_matches = selectors.join_area_matches(typed)
+        self.fields["area_choice"].choices = [
+            (area.pk, selectors.join_area_label(area)) for area in self.area_matches
+        ]
+
+    @property
+    def asks_which_area(self) -> bool:
+        """Several areas fit what was typed: the form shows them to choose from."""
+        return len(self.area_matches) > 1
+
+    def clean(self):
+        data = super().clean()
+        typed = data.get("area") or ""
+        chosen = data.pop("area_choice", None)
+        if "area" not in data:  # the typed value was refused already
+            return data
+        if not typed:
+            data["area"] = None
+        elif len(self.area_matches) == 1:
+            data["area"] = self.area_matches[0]
+        elif not self.area_matches:
+            self.add_error(
+                "area",
+                f"No council or constituency matches “{typed}”. Check the "
+                "spelling, or leave this empty.",
+            )
+        elif chosen is not None:
+            data["area"] = next(a for a in self.area_matches if a.pk == chosen)
+        else:
+            more = (
+                " If yours is not among them, type more of its name."
+                if len(self.area_matches) >= selectors.JOIN_AREA_MATCH_LIMIT
+                else ""
+            )
+            self.add_error("area_choice", f"Choose which area “{typed}” means.{more}")
+            del data["area"]  # still only what was typed, not an area
+        return data
 
 
 class InviteForm(forms.Form):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from wagtail.images import get_image_model
 
 from network.models import (
@@ -72,6 +72,50 @@ def area_choices() -> QuerySet:
             AreaType.LOCAL_AUTHORITY,
         )
     ).order_by("name")
+
+
+# ------------------------------------------------------------------ joining
+
+# At most this many areas are offered for one typed name (and as suggestions).
+JOIN_AREA_MATCH_LIMIT = 10
+JOIN_AREA_TYPES = (AreaType.CONSTITUENCY, AreaType.COUNTY, AreaType.LOCAL_AUTHORITY)
+_JOIN_AREA_KINDS = {
+    AreaType.CONSTITUENCY: "constituency",
+    AreaType.COUNTY: "county council",
+    AreaType.LOCAL_AUTHORITY: "council",
+}
+
+
+def join_area_label(area: Area) -> str:
+    """How the join form names an area: "Leeds (council)", "Leeds Central and
+    Headingley (constituency)". Names alone can be shared by a council and a
+    constituency (Wrexham), so the kind goes with them."""
+    return f"{area.name} ({_JOIN_AREA_KINDS[area.area_type]})"
+
+
+def join_area_matches(text: str, *, limit: int = JOIN_AREA_MATCH_LIMIT) -> list[Area]:
+    """The councils and constituencies someone asking to join may mean by
+    ``text``: the one whose label it is (as suggested while typing), else those
+    with exactly that name, else those whose name holds every word of it,
+    alphabetically, at most ``limit``."""
+    text = " ".join(text.split())
+    if not text:
+        return []
+    areas = Area.objects.filter(area_type__in=JOIN_AREA_TYPES).order_by("name", "pk")
+    for area_type, kind in _JOIN_AREA_KINDS.items():
+        suffix = f" ({kind})"
+        if text.lower().endswith(suffix):
+            name = text[: -len(suffix)]
+            labelled = list(areas.filter(area_type=area_type, name__iexact=name)[:1])
+            if labelled:
+                return labelled
+    exact = list(areas.filter(name__iexact=text)[:limit])
+    if exact:
+        return exact
+    words = Q()
+    for word in text.split()[:8]:
+        words &= Q(name__icontains=word)
+    return list(areas.filter(words)[:limit])
 
 
 def person_for_viewer(*, viewer, slug: str) -> Person | None:

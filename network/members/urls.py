@@ -17,6 +17,7 @@ urlpatterns = [
     path("invitation/<str:signed>/", views.invitation, name="invitation"),
     path("join/", views.join, name="join"),
     path("join/thanks/", views.join_thanks, name="join_thanks"),
+    path("join/areas/", views.join_areas, name="join_areas"),
     # Profile photos and their renditions (ops/storage.py links them here).
     path("photos/<str:name>", views.photo, name="photo"),
 ]

@@ -15,11 +15,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from network import personal_data
 from network.models import (
@@ -427,10 +427,31 @@ def join(request):
         if limited:
             return limited
         if form.is_valid():
-            services.join_request_submit(**form.cleaned_data)
+            data = form.cleaned_data
+            services.join_request_submit(
+                name=data["name"],
+                email=data["email"],
+                role=data["role"],
+                area=data["area"],
+                statement=data["statement"],
+            )
             # The same answer whether or not the address is known.
             return redirect("members:join_thanks")
     return render(request, "network/members/join.html", {"form": form})
+
+
+@require_GET
+def join_areas(request):
+    """Names of councils and constituencies for the join form to suggest while
+    someone types (JSON). The form matches what is sent itself; this is only a
+    shortcut, and public: the areas are the shipped open data."""
+    query = request.GET.get("q", "")[:200]
+    areas = selectors.join_area_matches(query) if len(query.strip()) >= 2 else []
+    response = JsonResponse(
+        {"results": [selectors.join_area_label(area) for area in areas]}
+    )
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 def join_thanks(request):

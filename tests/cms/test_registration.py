@@ -194,9 +194,9 @@ def test_the_service_refuses_a_closed_event(site_pages):
 @pytest.mark.parametrize(
     ("fields", "field", "error"),
     [
-        ({"name": "   "}, "name", "This field is required."),
-        ({"email": "not-an-address"}, "email", "Enter a valid email address."),
-        ({"email": ""}, "email", "This field is required."),
+        ({"name": "   "}, "name", "Enter your name"),
+        ({"email": "not-an-address"}, "email", "Enter an email address like name@"),
+        ({"email": ""}, "email", "Enter your email address"),
         ({"area": "999999999"}, "area", "Select a valid choice."),
         ({"access_needs": "x" * 2001}, "access_needs", "at most 2000 characters"),
     ],
@@ -274,7 +274,7 @@ def test_the_form_carries_no_csrf_token_and_registers_without_one(site_pages):
 def test_form_errors_point_back_to_the_event_page_address(client, site_pages):
     event = site_pages.event
     response = register(client, event, email="not-an-address")
-    assert b"Enter a valid email address." in response.content
+    assert b"Enter an email address like name@example.org" in response.content
     canonical = f'<link rel="canonical" href="http://testserver{event.url}">'
     assert canonical.encode() in response.content
 

@@ -51,8 +51,8 @@ def test_registration_errors_are_shown_and_accessible(page, assert_no_axe_violat
     page.get_by_label("Email", exact=True).fill("not an address")
     page.get_by_role("button", name="Register").click()
     summary = page.locator(".error-summary")
-    assert "Name: This field is required." in summary.inner_text()
-    assert "Email: Enter a valid email address." in summary.inner_text()
+    assert "Enter your name" in summary.inner_text()
+    assert "Enter an email address like name@example.org" in summary.inner_text()
     assert (
         page.get_by_label("Email", exact=True).get_attribute("aria-invalid") == "true"
     )

@@ -47,7 +47,10 @@ def test_sign_up_errors_are_shown_and_accessible(page, assert_no_axe_violations)
     page.get_by_role("button", name="Sign up").click()
     email = page.get_by_label("Email address")
     assert email.get_attribute("aria-invalid") == "true"
-    assert "Enter a valid email address." in page.locator("main").inner_text()
+    assert (
+        "Enter an email address like name@example.org"
+        in page.locator("main").inner_text()
+    )
     assert "Tick the box to agree" in page.locator("main").inner_text()
     assert_no_axe_violations(page)
     assert not Subscriber.objects.exists()

@@ -175,12 +175,12 @@ def test_members_and_editors_cannot_invite(client, make_member, make_staff):
 
 
 def join_form(**overrides):
-    area = Area.objects.get(gss_code="E06000008")  # Blackburn with Darwen
+    """What a person sends: the area as they type it (the form finds it)."""
     data = {
         "name": "Eli Newcomer",
         "email": "eli@example.org",
         "role": "organiser",
-        "area": area.pk,
+        "area": "Blackburn with Darwen",
         "statement": "I organise the local ceasefire vigil and want to help.",
     }
     data.update(overrides)
@@ -195,6 +195,7 @@ def test_join_request_waits_in_the_queue_and_approval_invites(
     assert response.url == reverse("members:join_thanks")
     join_request = JoinRequest.objects.get()
     assert join_request.status == JoinRequestStatus.PENDING
+    assert join_request.area == Area.objects.get(gss_code="E06000008")
 
     sign_in_with_mfa(client, coordinator)
     queue = client.get(reverse("joinrequest:index"))

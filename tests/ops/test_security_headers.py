@@ -46,6 +46,17 @@ def test_the_admin_gets_only_the_relaxations_it_needs(client):
     assert "'unsafe-eval'" not in csp["script-src"]
 
 
+def test_previews_may_be_framed_by_the_admin_and_keep_the_strict_policy(home_page):
+    # Wagtail renders a preview (the editor's preview panel, a revision, a page
+    # awaiting moderation) through a made-up request for the page's own address,
+    # and the admin shows it in a frame of its own.
+    csp = policy(home_page.make_preview_request())
+    assert csp["frame-ancestors"] == {"'self'"}
+    assert csp["script-src"] == {"'self'"}
+    assert csp["style-src"] == {"'self'"}
+    assert csp["default-src"] == {"'self'"}
+
+
 def test_documents_keep_wagtails_no_content_policy(client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     document = get_document_model().objects.create(

@@ -111,7 +111,9 @@ def guessable_urls(person) -> list[str]:
 
 
 def img_src(html: str) -> str:
-    match = re.search(r'<img[^>]*\ssrc="([^"]+)"', html)
+    """The first image of the page's main content (the header holds the logo)."""
+    main = html.split("<main", 1)[-1]
+    match = re.search(r'<img[^>]*\ssrc="([^"]+)"', main)
     assert match, "no image on the page"
     return match.group(1)
 

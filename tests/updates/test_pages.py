@@ -1,5 +1,8 @@
 """The sign-up page and the sign-up block."""
 
+import json
+import re
+
 import pytest
 from django.test import RequestFactory
 from wagtail.models import Page, Site
@@ -19,26 +22,63 @@ def signup_page():
     return page
 
 
-def test_signup_page_serves_the_form(client, signup_page):
+def test_the_signup_page_is_one_page_at_updates_signup(client, signup_page):
+    # The sign-up page's own address leads, permanently, to the one sign-up page,
+    # which shows the title and intro editors gave it.
     response = client.get(signup_page.url)
+    assert response.status_code == 301
+    assert response["Location"] == "/updates/signup/"
+    response = client.get(response["Location"])
     html = response.content.decode()
     assert response.status_code == 200
     assert "<h1>Stay in touch</h1>" in html
+    assert "<p>Hi.</p>" in html
+    assert "<title>Stay in touch | No Ceasefire No Vote</title>" in html
     assert 'action="/updates/signup/"' in html
-    assert f'name="source_page" value="{signup_page.pk}"' in html
     assert consent.wording(consent.CURRENT_VERSION) in html
 
 
-def test_pages_with_the_form_stay_in_the_public_page_cache(
-    client, settings, signup_page
-):
+def test_without_a_signup_page_the_signup_page_keeps_its_own_words(client):
+    html = client.get("/updates/signup/").content.decode()
+    assert "<h1>Get updates</h1>" in html
+    assert '<meta name="description" content="News from the network' in html
+    assert 'action="/updates/signup/"' in html
+
+
+def test_the_sitemap_lists_the_one_signup_page(client, signup_page):
+    xml = client.get("/sitemap.xml").content.decode()
+    locations = re.findall(r"<loc>([^<]+)</loc>", xml)
+    assert [loc for loc in locations if loc.endswith("/updates/signup/")]
+    assert not [loc for loc in locations if loc.endswith(signup_page.url)]
+
+
+def test_the_editors_preview_shows_the_signup_page(client, admin_user, signup_page):
+    from tests.conftest import enrol_mfa, sign_in_with_mfa
+
+    enrol_mfa(admin_user)
+    sign_in_with_mfa(client, admin_user)
+    response = client.get(f"/admin/pages/{signup_page.pk}/view_draft/")
+    assert response.status_code == 200
+    assert b"<h1>Stay in touch</h1>" in response.content
+
+
+def test_pages_with_the_form_stay_in_the_public_page_cache(client, settings):
     from django.core.cache import cache
 
+    from cms.demo import seed_home
+
+    home = seed_home()
+    home.body = json.dumps(
+        [{"type": "signup", "value": {"heading": "Hear from us", "text": "",
+                                      "button_label": "Sign up"}}]
+    )  # fmt: skip
+    home.save_revision().publish()
     settings.PUBLIC_PAGE_CACHE_SECONDS = 300
     cache.clear()
-    first = client.get(signup_page.url)
-    second = client.get(signup_page.url)
+    first = client.get(home.url)
+    second = client.get(home.url)
     assert first["X-Page-Cache"] == "miss" and second["X-Page-Cache"] == "hit"
+    assert 'action="/updates/signup/"' in second.content.decode()
     assert "csrfmiddlewaretoken" not in second.content.decode()
 
 
