@@ -20,6 +20,7 @@ Both storage classes below are the same rule on Django's two media backends:
 
 import posixpath
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import FileSystemStorage
 from django.urls import reverse
 
@@ -60,7 +61,9 @@ class FileSystemMediaStorage(PrivatePhotosMixin, FileSystemStorage):
 
 try:
     from storages.backends.s3 import S3Storage
-except ImportError:  # the optional "s3" extra is not installed
+except (ImportError, ImproperlyConfigured):
+    # The optional "s3" extra (boto3) is not installed: django-storages says so
+    # with ImproperlyConfigured, and media stays on local disk.
     S3Storage = None
 
 if S3Storage is not None:
