@@ -137,7 +137,8 @@ def test_the_index_costs_the_same_queries_with_more_candidates(
 def test_a_postcode_leads_to_its_constituency(client, uk_areas):
     response = client.get(INDEX, {"postcode": "bb1 2ab"})
     assert response.status_code == 302
-    assert response.url == "/where-they-stand/blackburn/"
+    # With the ward, for the local elections held in it.
+    assert response.url == "/where-they-stand/blackburn/?ward=E05011508"
 
 
 @pytest.mark.parametrize(
