@@ -6,6 +6,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# The public address every absolute link starts with (emails, feeds, sitemap,
+# calendars); follows PORT unless set.
+SITE_URL ?= http://127.0.0.1:$(PORT)
 # Parallel test workers (pytest-xdist): one per core, at most 8; PYTEST_WORKERS=0
 # runs in one process.
 PYTEST_WORKERS ?= auto --maxprocesses 8
@@ -34,9 +37,9 @@ install: $(VENV)/.installed ## Create .venv and install the site's dependencies
 
 # bin/entrypoint is the same script the container image runs.
 run: install ## Migrate, load UK areas, seed the demo, print the admin login, serve on http://127.0.0.1:8000 (PORT overrides)
-	PYTHON=$(BIN)/python bin/entrypoint release
-	PYTHON=$(BIN)/python bin/entrypoint demo
-	PYTHON=$(BIN)/python PORT=$(PORT) bin/entrypoint dev
+	PYTHON=$(BIN)/python SITE_URL=$(SITE_URL) bin/entrypoint release
+	PYTHON=$(BIN)/python SITE_URL=$(SITE_URL) PORT=$(PORT) bin/entrypoint demo
+	PYTHON=$(BIN)/python SITE_URL=$(SITE_URL) PORT=$(PORT) bin/entrypoint dev
 
 test: $(VENV)/.installed-test ## Run the tests (PostgreSQL if DATABASE_URL points at it, else SQLite)
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
@@ -81,7 +84,8 @@ check: install ## Django's system checks and the missing-migrations check
 
 static: install ## Collect static files as production does (hashed names, compressed)
 	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=collectstatic-only \
-	DJANGO_ALLOWED_HOSTS=localhost $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	DJANGO_ALLOWED_HOSTS=localhost SITE_URL=https://localhost \
+		$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 
 coverage: $(VENV)/.installed-test ## Run the tests measuring coverage; fail when an app is below 90%
 	$(BIN)/coverage erase
@@ -94,10 +98,10 @@ security: $(VENV)/.installed-test ## bandit on the project code: fail on any med
 deploy-check: install ## Django's deployment checks on the production settings (throwaway secret)
 	DJANGO_SETTINGS_MODULE=config.settings.production \
 	DJANGO_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
-	DJANGO_ALLOWED_HOSTS=example.org UPDATES_BASE_URL=https://example.org \
+	DJANGO_ALLOWED_HOSTS=example.org SITE_URL=https://example.org \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
-web: install ## Serve with gunicorn and the production settings (needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS)
+web: install ## Serve with gunicorn and the production settings (needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, SITE_URL)
 	PYTHON=$(BIN)/python bin/entrypoint web
 
 worker: install ## Run the task worker (mailings, searches, imports)

@@ -26,6 +26,7 @@ from campaign.selectors import (
 from network.models import Area, AreaType
 from network.postcodes import LookupUnavailable, PostcodeError, lookup_postcode
 from ops import throttle
+from ops.siteurl import absolute_url
 
 
 def _lookups_exhausted(request) -> bool:
@@ -100,14 +101,14 @@ def index(request):
         "states": list(ConstituencyState),
         "layout": load_layout(),
         "hexes": hexes,
-        "page_url": request.build_absolute_uri(reverse("stances:index")),
+        "page_url": absolute_url(reverse("stances:index")),
         # For the site's SEO and sharing tags (templates/includes/seo.html).
         "meta_title": "Where they stand",
         "meta_description": (
             "Find your constituency and see what every candidate said about a "
             "ceasefire in Gaza, and when."
         ),
-        "canonical_url": request.build_absolute_uri(reverse("stances:index")),
+        "canonical_url": absolute_url(reverse("stances:index")),
     }
     return render(request, "campaign/index.html", context, status=status)
 
@@ -123,9 +124,7 @@ def constituency(request, slug):
     election = stances_election()
     candidates = constituency_candidates(area, election)
     state = constituency_state(c.stance.state for c in candidates)
-    page_url = request.build_absolute_uri(
-        reverse("stances:constituency", args=[area.slug])
-    )
+    page_url = absolute_url(reverse("stances:constituency", args=[area.slug]))
     context = {
         "area": area,
         "election": election,

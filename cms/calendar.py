@@ -4,13 +4,13 @@ Times are written in Europe/London with the matching VTIMEZONE, so a calendar sh
 the right hour on both sides of a clock change."""
 
 from collections.abc import Iterable
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 from django.utils.html import strip_tags
 from icalendar import Calendar, Event
-from wagtail.models import Site
+
+from ops.siteurl import site_domain
 
 LONDON = ZoneInfo("Europe/London")
 PRODID = "-//No Ceasefire No Vote//Campaign site//EN"
@@ -18,8 +18,8 @@ PRODID = "-//No Ceasefire No Vote//Campaign site//EN"
 
 def _event_component(page, *, request=None) -> Event:
     component = Event()
-    # The site's own host name keeps the UID stable whichever address served it.
-    component.add("uid", f"event-{page.pk}@{_site_hostname(page, request)}")
+    # The site's own domain keeps the UID stable whichever address served it.
+    component.add("uid", f"event-{page.pk}@{site_domain()}")
     component.add("dtstamp", timezone.now())
     component.add("dtstart", page.start.astimezone(LONDON))
     component.add("dtend", page.end.astimezone(LONDON))
@@ -32,16 +32,6 @@ def _event_component(page, *, request=None) -> Event:
     component.add("description", f"{description}\n\n{url}".strip())
     component.add("url", url)
     return component
-
-
-def _site_hostname(page, request) -> str:
-    """The host name of the page's site, from Wagtail's cached list of site roots
-    (``page.get_site()`` would ask the database for every event in a feed)."""
-    site_id = page.get_url_parts(request)[0]
-    for root in Site.get_site_root_paths():
-        if root.site_id == site_id:
-            return urlsplit(root.root_url).hostname
-    return page.get_site().hostname
 
 
 def calendar_for_events(pages: Iterable, *, name: str, request=None) -> bytes:

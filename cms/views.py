@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
@@ -31,6 +32,7 @@ from cms.models import (
     StatementPage,
 )
 from ops import throttle
+from ops.siteurl import absolute_url
 
 SEARCH_QUERY_MAX = 200
 SEARCH_PAGE_SIZE = 10
@@ -123,7 +125,7 @@ def event_page_serve(request, page):
         "event_full": selectors.event_is_full(event=page),
         # The form's errors are shown at the registration address: the page's own
         # address stays the one to share.
-        "canonical_url": request.build_absolute_uri(page.url),
+        "canonical_url": page.get_full_url(request),
     }
     response = page.render(request, context_overrides=context)
     response.status_code = status
@@ -220,7 +222,7 @@ def search(request):
 
 @require_GET
 def robots_txt(request):
-    sitemap = request.build_absolute_uri("/sitemap.xml")
+    sitemap = absolute_url(reverse("cms:sitemap"))
     lines = [
         "User-agent: *",
         "Disallow: /admin/",

@@ -7,7 +7,6 @@ unsubscribe link, so building 50,000 messages costs little more than building on
 
 import re
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
 
 import nh3
 from django.conf import settings
@@ -15,6 +14,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from wagtail.rich_text import expand_db_html
+
+from ops import siteurl
 
 from . import tokens
 from .models import Mailing
@@ -25,7 +26,7 @@ LINK_PLACEHOLDER = "UNSUBSCRIBE-LINK-PLACEHOLDER-7f3a"
 
 
 def absolute_url(path: str) -> str:
-    return settings.UPDATES_BASE_URL.rstrip("/") + path
+    return siteurl.absolute_url(path)
 
 
 def unsubscribe_url(subscriber_id: int) -> str:
@@ -34,8 +35,8 @@ def unsubscribe_url(subscriber_id: int) -> str:
 
 
 def list_id() -> str:
-    host = urlsplit(settings.UPDATES_BASE_URL).hostname or "localhost"
-    return f"<updates.{host}>"
+    # RFC 2919: a unique identifier under a domain the list's owner controls.
+    return f"<updates.{siteurl.site_domain()}>"
 
 
 def unsubscribe_headers(url: str) -> dict[str, str]:
