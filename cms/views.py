@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 from wagtail.models import Site
 
 from cms import page_handlers, selectors, services
+from cms.calendar import CONTENT_TYPE as CALENDAR_TYPE
 from cms.calendar import calendar_for_event, calendar_for_events
 from cms.feeds import StatementFeed
 from cms.forms import RegistrationForm
@@ -176,7 +177,7 @@ def event_thank_you(request, page):
 @page_handlers.route(EventPage, "ics")
 def event_ics(request, page):
     response = HttpResponse(
-        calendar_for_event(page, request=request), content_type="text/calendar"
+        calendar_for_event(page, request=request), content_type=CALENDAR_TYPE
     )
     response["Content-Disposition"] = f'attachment; filename="{page.slug}.ics"'
     return response
@@ -193,7 +194,7 @@ def events_ics(request):
     body = calendar_for_events(
         events, request=request, name=f"{settings.WAGTAIL_SITE_NAME} events"
     )
-    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    return HttpResponse(body, content_type=CALENDAR_TYPE)
 
 
 @require_GET

@@ -79,7 +79,11 @@ def test_no_page_loads_anything_from_another_host(client, site_settings, site_pa
             for s in sources
             if s.startswith(("http:", "https:", "//"))
             and not s.startswith(
-                ("http://localhost/", "http://testserver/", "https://updates.example.org/")
+                (
+                    "http://localhost/",
+                    "http://testserver/",
+                    "https://updates.example.org/",
+                )
             )
         ]
         assert loaded == [], url

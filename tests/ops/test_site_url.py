@@ -122,8 +122,10 @@ def test_feed_sitemap_and_calendars_use_the_site_url(public_address, site_pages)
     assert f'<link rel="canonical" href="{SITE}{site_pages.statement.url}">' in (
         page.content.decode()
     )
-    assert client.get("/robots.txt").content.decode().endswith(
-        f"Sitemap: {SITE}/sitemap.xml\n"
+    assert (
+        client.get("/robots.txt")
+        .content.decode()
+        .endswith(f"Sitemap: {SITE}/sitemap.xml\n")
     )
 
 
