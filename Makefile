@@ -13,7 +13,7 @@ SITE_URL ?= http://127.0.0.1:$(PORT)
 # runs in one process.
 PYTEST_WORKERS ?= auto --maxprocesses 8
 
-.PHONY: help install run test lint format check coverage security deploy-check static web worker bench bench-load bench-mail bench-api clean axe api-lint
+.PHONY: help install run test lint format check coverage security deploy-check static web worker bench bench-load bench-mail bench-api clean axe vnu api-lint
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -54,6 +54,18 @@ $(AXE_DIR)/.installed-$(AXE_VERSION):
 	@touch $@
 
 axe: $(AXE_DIR)/.installed-$(AXE_VERSION) ## Install axe-core for the browser tests (needs npm)
+
+# The Nu HTML Checker (the W3C's validator, run with Java) that
+# tests/test_html_conformance.py runs over the main page types. From the npm
+# registry, into a git-ignored folder, like axe-core.
+VNU_VERSION ?= 26.9.27
+VNU_DIR := .vnu
+$(VNU_DIR)/.installed-$(VNU_VERSION):
+	@command -v npm >/dev/null || { echo "npm is needed for 'make vnu' (apt-get install -y npm)"; exit 1; }
+	npm install --silent --no-audit --no-fund --no-save --prefix $(VNU_DIR) vnu-jar@$(VNU_VERSION)
+	@touch $@
+
+vnu: $(VNU_DIR)/.installed-$(VNU_VERSION) ## Install the Nu HTML Checker for the HTML test (needs npm; runs with Java)
 
 # Redocly CLI lints the partner API's OpenAPI document with its recommended rules.
 # From the npm registry, into a git-ignored folder, like axe-core.
@@ -120,4 +132,4 @@ bench-api: $(VENV)/.installed-test ## Partner API: endpoints vs a raw .values()+
 	$(BIN)/python bench/api.py $(BENCH_API_ARGS)
 
 clean: ## Remove the virtualenv, the SQLite database and collected files
-	rm -rf $(VENV) db.sqlite3 staticfiles .test-media .pytest_cache $(AXE_DIR) $(REDOCLY_DIR)
+	rm -rf $(VENV) db.sqlite3 staticfiles .test-media .pytest_cache $(AXE_DIR) $(VNU_DIR) $(REDOCLY_DIR)
