@@ -14,7 +14,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cms import page_handlers
-from cms.blocks import BodyBlock, HomePageBlock
+from cms.blocks import BodyBlock, HomePageBlock, StandardBodyBlock
 from network.visibility import Audience, may_see_person
 
 
@@ -91,10 +91,10 @@ class HomePage(SitePage):
 
 
 class StandardPage(SitePage):
-    """A plain page: the privacy policy, about the network, and the like."""
+    """A plain page: the privacy notice, about the network, and the like."""
 
     intro = models.TextField(blank=True, max_length=500)
-    body = StreamField(BodyBlock(), blank=True)
+    body = StreamField(StandardBodyBlock(), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     search_fields = [
