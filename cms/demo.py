@@ -4,14 +4,18 @@ Every page is found by its slug under the home page, so a second run changes
 nothing. The texts are written for this demo; the venues, addresses and the
 imprint are invented."""
 
+import io
 import json
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils import timezone
+from wagtail.images.models import Image
 from wagtail.models import Page, Site
 
+from cms.illustrations import DEMO_PICTURES
 from cms.models import (
     EventHost,
     EventIndexPage,
@@ -363,6 +367,19 @@ def _hosts_for_blackburn_event() -> list[Person]:
 
 
 @transaction.atomic
+def demo_picture(key: str) -> tuple[Image, str]:
+    """The drawing ``key`` from cms.illustrations in the image library (added the
+    first time), with its alt text."""
+    title, alt, draw = DEMO_PICTURES[key]
+    image = Image.objects.filter(title=title).first()
+    if image is None:
+        image = Image(
+            title=title, file=ImageFile(io.BytesIO(draw()), name=f"demo-{key}.png")
+        )
+        image.save()
+    return image, alt
+
+
 def seed_site() -> HomePage:
     home = seed_home()
     if not home.call_to_action_text:
@@ -452,6 +469,15 @@ def seed_site() -> HomePage:
         for person in _hosts_for_blackburn_event():
             EventHost.objects.create(page=blackburn, person=person)
         blackburn.save_revision().publish()
+
+    for page, picture in (
+        (statement, "gathering"),
+        (london, "hall"),
+        (blackburn, "meeting"),
+    ):
+        if page.image_id is None:
+            page.image, page.image_alt = demo_picture(picture)
+            page.save_revision().publish()
 
     privacy, _ = _child(
         home,
