@@ -32,6 +32,7 @@ from cms.models import (
     StatementIndexPage,
     StatementPage,
 )
+from network.visibility import audience_for_user
 from ops import throttle
 from ops.siteurl import absolute_url
 
@@ -201,6 +202,11 @@ def events_ics(request):
 def search(request):
     query = request.GET.get("q", "").strip()[:SEARCH_QUERY_MAX]
     results = None
+    directory = None
+    if query and request.GET.get("page") in (None, "", "1"):
+        directory = selectors.search_directory(
+            query=query, audience=audience_for_user(request.user)
+        )
     if query:
         site = Site.find_for_request(request)
         paginator = Paginator(
@@ -214,8 +220,13 @@ def search(request):
         {
             "query": query,
             "results": results,
+            "directory": directory,
+            "directory_found": bool(directory and any(directory.values())),
             "meta_title": f"Search: {query}" if query else "Search",
-            "meta_description": "Search the statements, events and pages of the site.",
+            "meta_description": (
+                "Search the constituencies, people, areas, statements, events and "
+                "pages of the site."
+            ),
             "noindex": True,
         },
     )
