@@ -29,3 +29,6 @@ TASKS["default"]["BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
 UPDATES_BASE_URL = "https://updates.example.org"
 # Tests never reach the internet: postcodes come from the shipped sample.
 POSTCODE_LOOKUP_BACKEND = "offline"
+# The tests' webhook receivers listen on 127.0.0.1 over plain http.
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = True
+WEBHOOKS_REQUIRE_HTTPS = False
