@@ -269,6 +269,30 @@ def constituency_states(election, *, mps: bool = False) -> dict[int, Constituenc
     return {area_id: constituency_state(states) for area_id, states in per_area.items()}
 
 
+def constituency_pages(election) -> list[tuple[str, object]]:
+    """The constituencies with candidates at the election, as (slug, when its page
+    last changed: a candidacy or a stance event), in slug order. One query."""
+    if election is None:
+        return []
+    rows = (
+        Area.objects.filter(
+            area_type=AreaType.CONSTITUENCY,
+            roles__kind=RoleKind.CANDIDATE,
+            roles__election=election,
+        )
+        .annotate(
+            role_changed=Max("roles__updated_at"),
+            stance_changed=Max("roles__stance_events__updated_at"),
+        )
+        .order_by("slug")
+        .values_list("slug", "role_changed", "stance_changed")
+    )
+    return [
+        (slug, max(when for when in (role, stance) if when is not None))
+        for slug, role, stance in rows
+    ]
+
+
 @dataclass
 class Overview:
     election: Election | None

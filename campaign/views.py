@@ -36,6 +36,7 @@ from network.postcodes import (
     runs_on_offline_sample,
 )
 from ops import throttle
+from ops.siteurl import absolute_url
 
 
 def _lookups_exhausted(request) -> bool:
@@ -119,14 +120,14 @@ def index(request):
         "states": list(ConstituencyState),
         "layout": load_layout(),
         "hexes": hexes,
-        "page_url": request.build_absolute_uri(reverse("stances:index")),
+        "page_url": absolute_url(reverse("stances:index")),
         # For the site's SEO and sharing tags (templates/includes/seo.html).
         "meta_title": "Where they stand",
         "meta_description": (
             "Find your constituency and see what every candidate said about a "
             "ceasefire in Gaza, and when."
         ),
-        "canonical_url": request.build_absolute_uri(reverse("stances:index")),
+        "canonical_url": absolute_url(reverse("stances:index")),
     }
     return render(request, "campaign/index.html", context, status=status)
 
@@ -152,9 +153,7 @@ def constituency(request, slug):
     if election is not None and election.date >= timezone.localdate():
         election = None
     state = constituency_state(c.stance.state for c in candidates)
-    page_url = request.build_absolute_uri(
-        reverse("stances:constituency", args=[area.slug])
-    )
+    page_url = absolute_url(reverse("stances:constituency", args=[area.slug]))
     context = {
         "area": area,
         "election": election,

@@ -14,7 +14,6 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group as AuthGroup
 from django.core import signing
@@ -45,6 +44,7 @@ from network.models import (
 from network.models.people import unique_slug
 from network.visibility import MEMBER_GROUP
 from ops.pagecache import purge_public_pages
+from ops.siteurl import absolute_url
 
 from . import photos
 
@@ -263,8 +263,7 @@ def _hash(token: str) -> str:
 
 def invitation_link(invitation: Invitation, secret: str) -> str:
     signed = signing.dumps({"i": invitation.pk, "s": secret}, salt=INVITATION_SALT)
-    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-    return base + reverse("members:invitation", args=[signed])
+    return absolute_url(reverse("members:invitation", args=[signed]))
 
 
 def invitation_send(*, person: Person, email: str, actor) -> Invitation:

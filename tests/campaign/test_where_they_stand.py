@@ -215,7 +215,7 @@ def test_constituency_page_shows_each_candidate_and_the_evidence(client, uk_area
     assert "Sid Silent has not published an email address yet." in page
     assert '<meta property="og:title"' in page
     assert (
-        'property="og:url" content="http://testserver/where-they-stand/blackburn/"'
+        'property="og:url" content="https://updates.example.org/where-they-stand/blackburn/"'
         in (page)
     )
     assert "https://wa.me/?text=" in page
