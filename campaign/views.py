@@ -20,7 +20,9 @@ from campaign.selectors import (
     constituency_map,
     constituency_search,
     constituency_state,
+    constituent_asks,
     overview,
+    pledge_count,
     stances_election,
 )
 from network.models import Area, AreaType
@@ -122,6 +124,10 @@ def constituency(request, slug):
         raise Http404("No constituency has that address.")
     election = stances_election()
     candidates = constituency_candidates(area, election)
+    # "Asked by N constituents": counts only, never who.
+    tallies = constituent_asks(c.candidacy.pk for c in candidates)
+    for item in candidates:
+        item.constituent_asks = tallies.get(item.candidacy.pk)
     state = constituency_state(c.stance.state for c in candidates)
     page_url = request.build_absolute_uri(
         reverse("stances:constituency", args=[area.slug])
@@ -131,6 +137,7 @@ def constituency(request, slug):
         "election": election,
         "candidates": candidates,
         "state": state,
+        "pledges": pledge_count(area),
         "page_url": page_url,
         "share_text": f"Where do the candidates in {area.name} stand on a ceasefire?",
         "meta_title": f"{area.name}: where they stand",
