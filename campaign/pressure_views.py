@@ -133,7 +133,7 @@ def _candidacy(candidacy_id: int) -> Role:
     return get_object_or_404(
         Role.objects.select_related("person", "area", "party"),
         pk=candidacy_id,
-        kind=RoleKind.CANDIDATE,
+        kind__in=(RoleKind.CANDIDATE, RoleKind.MP),
         area__isnull=False,
     )
 

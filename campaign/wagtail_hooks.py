@@ -22,6 +22,7 @@ from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from campaign.models import (
+    STANCE_ROLE_KINDS,
     ConstituentAsk,
     Pledge,
     PledgeInvalidation,
@@ -45,11 +46,20 @@ def regions_and_nations(request=None):
 
 
 def candidacy_label(role: Role) -> str:
-    party = f", {role.party.name}" if role.party_id else ""
-    return f"{role.person.name} - {role.area.name}{party} ({role.election.name})"
+    party = f", {role.label}" if role.label else ""
+    if role.kind == RoleKind.CANDIDATE and role.election_id:
+        when = role.election.name
+    else:  # a seat held: asked between elections too
+        when = f"sitting {role.get_kind_display()}"
+    where = role.area.name if role.area_id else ""
+    return f"{role.person.name} - {where}{party} ({when})"
 
 
 # ------------------------------------------------------------------ candidacies
+
+# The listing holds candidacies and sitting MPs (councillors' seats are asked from
+# the stance event form, by name).
+LISTED_KINDS = (RoleKind.CANDIDATE, RoleKind.MP)
 
 
 class CandidacyFilterSet(WagtailFilterSet):
@@ -92,7 +102,7 @@ class CandidacyIndexView(generic.IndexView):
 
     def get_base_queryset(self):
         return candidacies_with_stance(
-            Role.objects.filter(kind=RoleKind.CANDIDATE).select_related(
+            Role.objects.filter(kind__in=LISTED_KINDS).select_related(
                 "person", "area", "party", "election"
             )
         )
@@ -191,7 +201,7 @@ class StanceEventForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         field = self.fields["candidacy"]
         self.fields["candidacy"] = CandidacyChoiceField(
-            queryset=Role.objects.filter(kind=RoleKind.CANDIDATE)
+            queryset=Role.objects.filter(kind__in=STANCE_ROLE_KINDS)
             .select_related("person", "area", "party", "election")
             .order_by("area__name", "person__name"),
             help_text=field.help_text,

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaign', '0002_stanceevent_table_and_content_type'),
+        ('campaign', '0003_stances_on_seats'),
         ('network', '0008_stanceevent_moves_to_campaign'),
         ('updates', '0004_task_paths_after_move'),
         ('wagtailcore', '0098_apitoken'),
