@@ -22,8 +22,10 @@ from campaign.selectors import (
     constituency_map,
     constituency_search,
     constituency_state,
+    constituent_asks,
     map_choice,
     overview,
+    pledge_count,
     stances_election,
     where_you_live,
 )
@@ -152,6 +154,15 @@ def constituency(request, slug):
     candidates = here.candidates
     if election is not None and election.date >= timezone.localdate():
         election = None
+    # "Asked by N constituents": counts only, never who.
+    shown = [
+        *candidates,
+        *here.mps,
+        *(item for contest in here.contests for item in contest.candidates),
+    ]
+    tallies = constituent_asks(item.candidacy.pk for item in shown)
+    for item in shown:
+        item.constituent_asks = tallies.get(item.candidacy.pk)
     state = constituency_state(c.stance.state for c in candidates)
     page_url = absolute_url(reverse("stances:constituency", args=[area.slug]))
     context = {
@@ -162,6 +173,7 @@ def constituency(request, slug):
         "mps": here.mps,
         "contests": here.contests,
         "state": state,
+        "pledges": pledge_count(area),
         "page_url": page_url,
         "share_text": f"Where do the candidates in {area.name} stand on a ceasefire?",
         "meta_title": f"{area.name}: where they stand",
