@@ -6,11 +6,14 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# The public address every absolute link starts with (emails, feeds, sitemap,
+# calendars); follows PORT unless set.
+SITE_URL ?= http://127.0.0.1:$(PORT)
 # Parallel test workers (pytest-xdist): one per core, at most 8; PYTEST_WORKERS=0
 # runs in one process.
 PYTEST_WORKERS ?= auto --maxprocesses 8
 
-.PHONY: help install run test lint format check coverage security deploy-check static web worker bench bench-load bench-mail bench-api clean axe api-lint
+.PHONY: help install run test lint format check coverage security deploy-check static web worker bench bench-load bench-mail bench-api clean axe vnu api-lint
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -34,9 +37,9 @@ install: $(VENV)/.installed ## Create .venv and install the site's dependencies
 
 # bin/entrypoint is the same script the container image runs.
 run: install ## Migrate, load UK areas, seed the demo, print the admin login, serve on http://127.0.0.1:8000 (PORT overrides)
-	PYTHON=$(BIN)/python bin/entrypoint release
-	PYTHON=$(BIN)/python bin/entrypoint demo
-	PYTHON=$(BIN)/python PORT=$(PORT) bin/entrypoint dev
+	PYTHON=$(BIN)/python SITE_URL=$(SITE_URL) bin/entrypoint release
+	PYTHON=$(BIN)/python SITE_URL=$(SITE_URL) PORT=$(PORT) bin/entrypoint demo
+	PYTHON=$(BIN)/python SITE_URL=$(SITE_URL) PORT=$(PORT) bin/entrypoint dev
 
 test: $(VENV)/.installed-test ## Run the tests (PostgreSQL if DATABASE_URL points at it, else SQLite)
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
@@ -51,6 +54,18 @@ $(AXE_DIR)/.installed-$(AXE_VERSION):
 	@touch $@
 
 axe: $(AXE_DIR)/.installed-$(AXE_VERSION) ## Install axe-core for the browser tests (needs npm)
+
+# The Nu HTML Checker (the W3C's validator, run with Java) that
+# tests/test_html_conformance.py runs over the main page types. From the npm
+# registry, into a git-ignored folder, like axe-core.
+VNU_VERSION ?= 26.9.27
+VNU_DIR := .vnu
+$(VNU_DIR)/.installed-$(VNU_VERSION):
+	@command -v npm >/dev/null || { echo "npm is needed for 'make vnu' (apt-get install -y npm)"; exit 1; }
+	npm install --silent --no-audit --no-fund --no-save --prefix $(VNU_DIR) vnu-jar@$(VNU_VERSION)
+	@touch $@
+
+vnu: $(VNU_DIR)/.installed-$(VNU_VERSION) ## Install the Nu HTML Checker for the HTML test (needs npm; runs with Java)
 
 # Redocly CLI lints the partner API's OpenAPI document with its recommended rules.
 # From the npm registry, into a git-ignored folder, like axe-core.
@@ -81,7 +96,8 @@ check: install ## Django's system checks and the missing-migrations check
 
 static: install ## Collect static files as production does (hashed names, compressed)
 	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=collectstatic-only \
-	DJANGO_ALLOWED_HOSTS=localhost $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	DJANGO_ALLOWED_HOSTS=localhost SITE_URL=https://localhost \
+		$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 
 coverage: $(VENV)/.installed-test ## Run the tests measuring coverage; fail when an app is below 90%
 	$(BIN)/coverage erase
@@ -94,10 +110,10 @@ security: $(VENV)/.installed-test ## bandit on the project code: fail on any med
 deploy-check: install ## Django's deployment checks on the production settings (throwaway secret)
 	DJANGO_SETTINGS_MODULE=config.settings.production \
 	DJANGO_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
-	DJANGO_ALLOWED_HOSTS=example.org UPDATES_BASE_URL=https://example.org \
+	DJANGO_ALLOWED_HOSTS=example.org SITE_URL=https://example.org \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
-web: install ## Serve with gunicorn and the production settings (needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS)
+web: install ## Serve with gunicorn and the production settings (needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, SITE_URL)
 	PYTHON=$(BIN)/python bin/entrypoint web
 
 worker: install ## Run the task worker (mailings, searches, imports)
@@ -116,4 +132,4 @@ bench-api: $(VENV)/.installed-test ## Partner API: endpoints vs a raw .values()+
 	$(BIN)/python bench/api.py $(BENCH_API_ARGS)
 
 clean: ## Remove the virtualenv, the SQLite database and collected files
-	rm -rf $(VENV) db.sqlite3 staticfiles .test-media .pytest_cache $(AXE_DIR) $(REDOCLY_DIR)
+	rm -rf $(VENV) db.sqlite3 staticfiles .test-media .pytest_cache $(AXE_DIR) $(VNU_DIR) $(REDOCLY_DIR)

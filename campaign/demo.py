@@ -18,6 +18,7 @@ from network.models import (
     Area,
     CoordinationNote,
     Election,
+    NetworkStatus,
     NoteVisibility,
     Party,
     Person,
@@ -116,7 +117,12 @@ def _history(role: Role, rng: random.Random, outcome: str) -> None:
 def _rival(name: str, seat: Area, party: Party, election: Election) -> Role:
     person = Person.objects.filter(slug=slugify(name)).first()
     if person is None:
-        person = Person(name=name, slug=slugify(name), bio=RIVAL_BIO)
+        person = Person(
+            name=name,
+            slug=slugify(name),
+            bio=RIVAL_BIO,
+            network_status=NetworkStatus.TRACKED,
+        )
         person.full_clean()
         person.save()
     role = Role.objects.filter(

@@ -3,14 +3,14 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from network.postcodes import InvalidPostcode, normalise_postcode
+from network.postcodes import EXAMPLE_POSTCODE, InvalidPostcode, normalise_postcode
 
 
 class PostcodeForm(forms.Form):
     postcode = forms.CharField(
         label="Your postcode",
         max_length=10,
-        help_text="For example, BB1 7DT.",
+        help_text=f"For example, {EXAMPLE_POSTCODE}.",
         widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
     )
 

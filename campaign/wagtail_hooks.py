@@ -21,7 +21,7 @@ from wagtail.log_actions import log
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from campaign.models import Position, StanceEvent, StanceKind
+from campaign.models import STANCE_ROLE_KINDS, Position, StanceEvent, StanceKind
 from campaign.selectors import StanceState, candidacies_with_stance, filter_by_state
 from campaign.services import stance_record
 from network.models import Area, AreaType, Election, Party, Role, RoleKind
@@ -35,11 +35,20 @@ def regions_and_nations(request=None):
 
 
 def candidacy_label(role: Role) -> str:
-    party = f", {role.party.name}" if role.party_id else ""
-    return f"{role.person.name} - {role.area.name}{party} ({role.election.name})"
+    party = f", {role.label}" if role.label else ""
+    if role.kind == RoleKind.CANDIDATE and role.election_id:
+        when = role.election.name
+    else:  # a seat held: asked between elections too
+        when = f"sitting {role.get_kind_display()}"
+    where = role.area.name if role.area_id else ""
+    return f"{role.person.name} - {where}{party} ({when})"
 
 
 # ------------------------------------------------------------------ candidacies
+
+# The listing holds candidacies and sitting MPs (councillors' seats are asked from
+# the stance event form, by name).
+LISTED_KINDS = (RoleKind.CANDIDATE, RoleKind.MP)
 
 
 class CandidacyFilterSet(WagtailFilterSet):
@@ -82,7 +91,7 @@ class CandidacyIndexView(generic.IndexView):
 
     def get_base_queryset(self):
         return candidacies_with_stance(
-            Role.objects.filter(kind=RoleKind.CANDIDATE).select_related(
+            Role.objects.filter(kind__in=LISTED_KINDS).select_related(
                 "person", "area", "party", "election"
             )
         )
@@ -181,7 +190,7 @@ class StanceEventForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         field = self.fields["candidacy"]
         self.fields["candidacy"] = CandidacyChoiceField(
-            queryset=Role.objects.filter(kind=RoleKind.CANDIDATE)
+            queryset=Role.objects.filter(kind__in=STANCE_ROLE_KINDS)
             .select_related("person", "area", "party", "election")
             .order_by("area__name", "person__name"),
             help_text=field.help_text,

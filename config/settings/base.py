@@ -5,6 +5,7 @@ differ between machines come from the environment (see .env.example).
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 
@@ -25,6 +26,17 @@ ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "network.User"
+
+# ------------------------------------------------------------------ public address
+# The one address the public reaches the site at: every absolute URL built outside
+# a request, and most built inside one, starts with it (emails, feeds, sitemap,
+# calendars, sharing tags, the admin's links, the Wagtail site's host and port), and
+# its host name is the domain of Message-IDs, List-Id and the default sender.
+# `make run` sets it from PORT; production requires an https address.
+SITE_URL = env("SITE_URL", default=f"http://127.0.0.1:{env('PORT', default='8000')}")
+SITE_URL = SITE_URL.rstrip("/")
+# Its host name: the domain of Message-IDs, List-Id and the default sender.
+SITE_DOMAIN = urlsplit(SITE_URL).hostname or "localhost"
 
 # ------------------------------------------------------------------ apps
 INSTALLED_APPS = [
@@ -161,7 +173,7 @@ vars().update(
 # registration email goes out during the request) until gunicorn kills it.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env(
-    "DEFAULT_FROM_EMAIL", default="No Ceasefire No Vote <updates@localhost>"
+    "DEFAULT_FROM_EMAIL", default=f"No Ceasefire No Vote <updates@{SITE_DOMAIN}>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -235,7 +247,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # ------------------------------------------------------------------ wagtail
 WAGTAIL_SITE_NAME = "No Ceasefire No Vote"
-WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+# Links in the admin's notification emails.
+WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
@@ -456,8 +469,6 @@ TASKS = {
         "QUEUES": ["default", "updates", "webhooks"],
     }
 }
-# The site's public address, for links in emails: https in production.
-UPDATES_BASE_URL = env("UPDATES_BASE_URL", default=WAGTAILADMIN_BASE_URL)
 UPDATES_CONFIRM_MAX_AGE = env.int("UPDATES_CONFIRM_MAX_AGE", default=7 * 24 * 3600)
 # At most one confirmation email per address in this many seconds.
 UPDATES_CONFIRM_RESEND_AFTER = env.int("UPDATES_CONFIRM_RESEND_AFTER", default=900)
@@ -533,7 +544,8 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[No Ceasefire No Vote] "
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
+# allauth builds its emails' links from the request; the scheme follows SITE_URL.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = SITE_URL.partition("://")[0]
 LOGIN_REDIRECT_URL = "/network/"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "No Ceasefire No Vote"

@@ -137,7 +137,8 @@ def test_the_index_costs_the_same_queries_with_more_candidates(
 def test_a_postcode_leads_to_its_constituency(client, uk_areas):
     response = client.get(INDEX, {"postcode": "bb1 2ab"})
     assert response.status_code == 302
-    assert response.url == "/where-they-stand/blackburn/"
+    # With the ward, for the local elections held in it.
+    assert response.url == "/where-they-stand/blackburn/?ward=E05011508"
 
 
 @pytest.mark.parametrize(
@@ -214,7 +215,7 @@ def test_constituency_page_shows_each_candidate_and_the_evidence(client, uk_area
     assert "Sid Silent has not published an email address yet." in page
     assert '<meta property="og:title"' in page
     assert (
-        'property="og:url" content="http://testserver/where-they-stand/blackburn/"'
+        'property="og:url" content="https://updates.example.org/where-they-stand/blackburn/"'
         in (page)
     )
     assert "https://wa.me/?text=" in page
