@@ -13,7 +13,7 @@ SITE_URL ?= http://127.0.0.1:$(PORT)
 # runs in one process.
 PYTEST_WORKERS ?= auto --maxprocesses 8
 
-.PHONY: help install run test lint format check coverage security deploy-check static web worker bench bench-load bench-mail bench-api clean axe vnu api-lint
+.PHONY: help install run test lint format check coverage security deploy-check static web worker bench bench-load bench-mail bench-api bench-pledge clean axe vnu api-lint
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -129,7 +129,7 @@ web: install ## Serve with gunicorn and the production settings (needs DJANGO_SE
 worker: install ## Run the task worker (mailings, searches, imports)
 	PYTHON=$(BIN)/python bin/entrypoint worker
 
-bench: bench-load bench-mail bench-api ## Run the benchmarks in bench/ (they print ratios against a baseline)
+bench: bench-load bench-mail bench-api bench-pledge ## Run the benchmarks in bench/ (they print ratios against a baseline)
 
 bench-load: $(VENV)/.installed-test ## Load test: gunicorn + locust at 16/64/256 clients on PostgreSQL (see docs/performance.md)
 	@$(call pip_install,-e ".[bench]")
@@ -137,6 +137,9 @@ bench-load: $(VENV)/.installed-test ## Load test: gunicorn + locust at 16/64/256
 
 bench-mail: $(VENV)/.installed-test ## Benchmark sending one update to 50,000 subscribers (BENCH_MAIL_N to change)
 	$(BIN)/python bench/mail.py
+
+bench-pledge: $(VENV)/.installed-test ## Pledge confirmations on PostgreSQL vs bare inserts, with exact counts checked (BENCH_PLEDGE_N, _WORKERS, _RATE)
+	$(BIN)/python bench/pledge.py
 
 bench-api: $(VENV)/.installed-test ## Partner API: endpoints vs a raw .values()+json.dumps baseline, 20,000 people (docs/performance.md)
 	$(BIN)/python bench/api.py $(BENCH_API_ARGS)

@@ -19,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST, require_safe
 from wagtail.models import Site
 
+from campaign.selectors import pledge_total
 from cms import page_handlers, selectors, services
 from cms.calendar import CONTENT_TYPE as CALENDAR_TYPE
 from cms.calendar import calendar_for_event, calendar_for_events
@@ -32,6 +33,7 @@ from cms.models import (
     StatementIndexPage,
     StatementPage,
 )
+from network.visibility import audience_for_user
 from ops import throttle
 from ops.siteurl import absolute_url
 
@@ -47,6 +49,8 @@ def home_page_context(request, page) -> dict:
     return {
         "latest_statements": selectors.statement_list(root=page)[:3],
         "national": selectors.national_picture(),
+        # People who confirmed the pledge, across the UK (from the counters).
+        "pledge_total": pledge_total(),
         "upcoming_events": selectors.event_list_upcoming(root=page)[:3],
     }
 
@@ -201,6 +205,11 @@ def events_ics(request):
 def search(request):
     query = request.GET.get("q", "").strip()[:SEARCH_QUERY_MAX]
     results = None
+    directory = None
+    if query and request.GET.get("page") in (None, "", "1"):
+        directory = selectors.search_directory(
+            query=query, audience=audience_for_user(request.user)
+        )
     if query:
         site = Site.find_for_request(request)
         paginator = Paginator(
@@ -214,8 +223,13 @@ def search(request):
         {
             "query": query,
             "results": results,
+            "directory": directory,
+            "directory_found": bool(directory and any(directory.values())),
             "meta_title": f"Search: {query}" if query else "Search",
-            "meta_description": "Search the statements, events and pages of the site.",
+            "meta_description": (
+                "Search the constituencies, people, areas, statements, events and "
+                "pages of the site."
+            ),
             "noindex": True,
         },
     )

@@ -17,3 +17,5 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 # Postcodes come from the shipped sample, so development works offline.
 POSTCODE_LOOKUP_BACKEND = env("POSTCODE_LOOKUP_BACKEND", default="offline")
+# A receiver on the developer's machine may use plain http (production: https only).
+WEBHOOKS_REQUIRE_HTTPS = env.bool("WEBHOOKS_REQUIRE_HTTPS", default=False)

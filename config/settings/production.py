@@ -29,6 +29,15 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# ------------------------------------------------------------------ webhooks
+# Deliveries only ever go to public https addresses.
+WEBHOOKS_REQUIRE_HTTPS = True
+if env.bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", default=False):
+    raise ImproperlyConfigured(
+        "WEBHOOKS_ALLOW_PRIVATE_TARGETS is for development and tests only."
+    )
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = False
+
 # ------------------------------------------------------------------ logging
 # One JSON object per line on stdout, for whatever collects the container's output.
 LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", default="json")

@@ -34,3 +34,6 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 DEFAULT_FROM_EMAIL = "No Ceasefire No Vote <updates@updates.example.org>"
 # Tests never reach the internet: postcodes come from the shipped sample.
 POSTCODE_LOOKUP_BACKEND = "offline"
+# The tests' webhook receivers listen on 127.0.0.1 over plain http.
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = True
+WEBHOOKS_REQUIRE_HTTPS = False
