@@ -167,17 +167,23 @@ def derive_stance(events) -> Stance:
 
 def stances_election() -> Election | None:
     """The election /where-they-stand/ shows unless the visitor picks another:
-    STANCES_ELECTION_ID, else the latest UK Parliament election that has
-    candidates."""
+    STANCES_ELECTION_ID, else the latest UK Parliament general election (not a
+    by-election, which covers one seat) that has candidates."""
     if settings.STANCES_ELECTION_ID:
         return Election.objects.filter(election_id=settings.STANCES_ELECTION_ID).first()
     return (
         Election.objects.filter(
-            kind=ElectionKind.PARLIAMENTARY, roles__kind=RoleKind.CANDIDATE
+            kind=ElectionKind.PARLIAMENTARY,
+            election_id__regex=GENERAL_ELECTION_ID,
+            roles__kind=RoleKind.CANDIDATE,
         )
         .order_by("-date")
         .first()
     )
+
+
+# A general election's id names no seat: parl.2024-07-04.
+GENERAL_ELECTION_ID = r"^parl\.[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 
 # The national map's choice that shows the sitting MPs instead of an election.

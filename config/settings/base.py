@@ -330,6 +330,8 @@ SPECTACULAR_SETTINGS = {
         "StancePositionEnum": "campaign.models.Position",
         "StanceKindEnum": "campaign.models.StanceKind",
         "AskMethodEnum": "campaign.models.AskMethod",
+        "WebhookEventTypeEnum": "api.webhooks.models.EventType",
+        "WebhookDeliveryStatusEnum": "api.webhooks.models.DeliveryStatus",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
