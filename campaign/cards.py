@@ -2,7 +2,7 @@
 shared (OpenGraph ``og:image``), drawn by the server with Pillow.
 
 The national card (home page, where-they-stand) gives the count of candidates by
-what they said and, once pledges are counted, the pledge total; a constituency's
+what they said and the pledge total; a constituency's
 card names the seat and each candidate with what they said, and its pledge count.
 The words drawn are also written into the PNG's text chunks (Title, Description,
 Source), so what a card says can be read back without looking at it.
@@ -76,13 +76,9 @@ def _pledge_words(n: int) -> str:
     return f"{n:,} {people} pledged: no ceasefire, no vote"
 
 
-def _pledges(area=None) -> int | None:
-    """The pledge count when the campaign counts pledges (None before it does)."""
-    if area is None:
-        total = getattr(selectors, "pledge_total", None)
-        return total() if total else None
-    count = getattr(selectors, "pledge_count", None)
-    return count(area) if count else None
+def _pledges(area=None) -> int:
+    """Counted pledges in ``area``, or across the UK."""
+    return selectors.pledge_total() if area is None else selectors.pledge_count(area)
 
 
 # ------------------------------------------------------------------ what is drawn

@@ -27,7 +27,9 @@ from cms.models import (
     StatementPage,
     StatementSignatory,
 )
+from cms.services import site_sync_with_public_address
 from network.models import Group, Person, RoleKind
+from ops.siteurl import site_host_and_port
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -73,10 +75,12 @@ def seed_home() -> HomePage:
         home.save_revision().publish()
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        site = Site(hostname="localhost", port=80, is_default_site=True)
+        hostname, port = site_host_and_port()
+        site = Site(hostname=hostname, port=port, is_default_site=True)
     site.root_page = home
     site.site_name = "No Ceasefire No Vote"
     site.save()
+    site_sync_with_public_address()
     for page in Page.objects.filter(depth=2).exclude(pk=home.pk):
         if page.specific_class is Page:  # the unused welcome page
             page.delete()

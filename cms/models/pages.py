@@ -17,9 +17,10 @@ from wagtail.search import index
 from cms import page_handlers
 from cms.blocks import BodyBlock, HomePageBlock, StandardBodyBlock
 from network.visibility import Audience, may_see_person
+from ops.siteurl import CanonicalPageURLMixin
 
 
-class SitePage(Page):
+class SitePage(CanonicalPageURLMixin, Page):
     """What every page of the site shares: an optional picture for social sharing.
 
     Title, description and canonical address come from Wagtail's own fields (the
