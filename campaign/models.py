@@ -164,3 +164,42 @@ class StanceEvent(TimestampedModel):
         ):
             return {"kind": "Nothing to change yet: record this as a reply."}
         return {}
+
+
+# The pledge and constituents' asks live in their own module, collected here so
+# Django (and ``from campaign.models import ...``) finds them.
+from campaign.pressure_models import (  # noqa: E402
+    ASK_COUNTED,
+    AskStatus,
+    CampaignSettings,
+    ConstituentAsk,
+    Pledge,
+    PledgeCount,
+    PledgeInvalidation,
+    PledgeRule,
+    PledgeStatus,
+    PledgeWording,
+    RuleAction,
+    RuleKind,
+)
+
+__all__ = [
+    "ASK_COUNTED",
+    "ASKING_KINDS",
+    "POSITION_KINDS",
+    "AskMethod",
+    "AskStatus",
+    "CampaignSettings",
+    "ConstituentAsk",
+    "Pledge",
+    "PledgeCount",
+    "PledgeInvalidation",
+    "PledgeRule",
+    "PledgeStatus",
+    "PledgeWording",
+    "Position",
+    "RuleAction",
+    "RuleKind",
+    "StanceEvent",
+    "StanceKind",
+]

@@ -337,10 +337,13 @@ def overview(election=None, *, mps: bool = False) -> Overview:
 
 
 def constituency_map(summary: Overview) -> list[dict]:
-    """Each hexagon of the map (``campaign.hexmap``) with its constituency's state
-    and page address, for the where-they-stand page and the home page. Until the
-    areas are loaded (``load_areas``) there are none."""
+    """Each hexagon of the map (``campaign.hexmap``) with its constituency's state,
+    counted pledges (``pledges``, for the map's pledge mode) and page address,
+    for the where-they-stand page and the home page. Until the areas are loaded
+    (``load_areas``) there are none."""
     slugs = _slugs_by_gss()  # once: one cache read, not one per hex
+    # The pledge map mode colours each hexagon by its counted pledges.
+    pledges = pledge_counts_by_gss()
     hexes = []
     for cell in load_layout().cells:
         if cell.gss_code not in slugs:
@@ -352,6 +355,7 @@ def constituency_map(summary: Overview) -> list[dict]:
                 "state": state.value,
                 "label": state.label,
                 "url": reverse("stances:constituency", args=[slugs[cell.gss_code]]),
+                "pledges": pledges.get(cell.gss_code, 0),
             }
         )
     return hexes
@@ -508,3 +512,81 @@ def where_you_live(constituency, ward=None, *, election=None, audience=Audience.
         )
     ]
     return WhereYouLive(mps=mps, contests=contests, candidates=past)
+
+
+# ------------------------------------------------------------------ pledge and asks
+
+
+def pledge_count(area) -> int:
+    """Counted pledges in a constituency, region or nation: one row read."""
+    from campaign.models import PledgeCount
+
+    if area is None:
+        return 0
+    row = PledgeCount.objects.filter(area=area).values_list("pledges", flat=True)
+    return next(iter(row), 0)
+
+
+def pledge_total() -> int:
+    """Counted pledges across the UK: the nations' counters added up."""
+    from django.db.models import Sum
+
+    from campaign.models import PledgeCount
+
+    return (
+        PledgeCount.objects.filter(area__area_type=AreaType.NATION).aggregate(
+            total=Sum("pledges")
+        )["total"]
+        or 0
+    )
+
+
+def pledge_counts(*, area_type: str | None = None):
+    """Counters with their areas, by area type, for the API and the map: counts
+    only, no person."""
+    from campaign.models import PledgeCount
+
+    rows = PledgeCount.objects.select_related("area").order_by("area__name", "pk")
+    if area_type:
+        rows = rows.filter(area__area_type=area_type)
+    return rows
+
+
+def pledge_counts_by_gss() -> dict[str, int]:
+    """Counted pledges per constituency GSS code, for the hex map's pledge mode."""
+    from campaign.models import PledgeCount
+
+    return dict(
+        PledgeCount.objects.filter(area__area_type=AreaType.CONSTITUENCY).values_list(
+            "area__gss_code", "pledges"
+        )
+    )
+
+
+@dataclass(frozen=True)
+class AskTally:
+    count: int
+    last_on: object  # a date, or None
+
+
+def constituent_asks(candidacy_ids) -> dict[int, AskTally]:
+    """Per candidacy: how many constituents asked through the site, and when
+    last (confirmed asks, sent or recorded). One query; no one named."""
+    from django.utils import timezone
+
+    from campaign.models import ASK_COUNTED, ConstituentAsk
+
+    rows = (
+        ConstituentAsk.objects.filter(
+            candidacy_id__in=list(candidacy_ids), status__in=ASK_COUNTED
+        )
+        .values("candidacy_id")
+        .annotate(n=Count("pk"), last=Max("confirmed_at"))
+        .order_by()
+    )
+    return {
+        row["candidacy_id"]: AskTally(
+            row["n"], timezone.localdate(row["last"]) if row["last"] else None
+        )
+        for row in rows
+    }

@@ -19,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST, require_safe
 from wagtail.models import Site
 
+from campaign.selectors import pledge_total
 from cms import page_handlers, selectors, services
 from cms.calendar import CONTENT_TYPE as CALENDAR_TYPE
 from cms.calendar import calendar_for_event, calendar_for_events
@@ -48,6 +49,8 @@ def home_page_context(request, page) -> dict:
     return {
         "latest_statements": selectors.statement_list(root=page)[:3],
         "national": selectors.national_picture(),
+        # People who confirmed the pledge, across the UK (from the counters).
+        "pledge_total": pledge_total(),
         "upcoming_events": selectors.event_list_upcoming(root=page)[:3],
     }
 

@@ -330,6 +330,8 @@ SPECTACULAR_SETTINGS = {
         "StancePositionEnum": "campaign.models.Position",
         "StanceKindEnum": "campaign.models.StanceKind",
         "AskMethodEnum": "campaign.models.AskMethod",
+        "WebhookEventTypeEnum": "api.webhooks.models.EventType",
+        "WebhookDeliveryStatusEnum": "api.webhooks.models.DeliveryStatus",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -484,6 +486,27 @@ UPDATES_RETRY_DELAY = env.int("UPDATES_RETRY_DELAY", default=300)
 # mailing waits; it must stay above what one message can take (EMAIL_TIMEOUT for
 # each step of the SMTP exchange).
 UPDATES_SENDER_LEASE = env.float("UPDATES_SENDER_LEASE", default=120)
+
+# ------------------------------------------------------------------ pledge and asks
+# Pledges (and asks) per client address: a burst limit and a sustained one. Over
+# either, a pledge is held (kept, not counted); the visitor's answer is the same.
+PLEDGE_BURST_LIMIT = env.int("PLEDGE_BURST_LIMIT", default=5)
+PLEDGE_BURST_WINDOW = env.int("PLEDGE_BURST_WINDOW", default=60)
+PLEDGE_SUSTAINED_LIMIT = env.int("PLEDGE_SUSTAINED_LIMIT", default=20)
+PLEDGE_SUSTAINED_WINDOW = env.int("PLEDGE_SUSTAINED_WINDOW", default=3600)
+# Hours the client address's hash and network prefix are kept on a pledge or ask
+# (long enough to find and undo a flood, then cleared).
+PLEDGE_CLIENT_RETENTION_HOURS = env.int("PLEDGE_CLIENT_RETENTION_HOURS", default=72)
+# Confirmations in one constituency within the window that alert coordinators.
+PLEDGE_SPIKE_THRESHOLD = env.int("PLEDGE_SPIKE_THRESHOLD", default=250)
+PLEDGE_SPIKE_WINDOW = env.int("PLEDGE_SPIKE_WINDOW", default=3600)
+# Seconds a pledge or ask confirmation link works.
+PLEDGE_CONFIRM_MAX_AGE = env.int("PLEDGE_CONFIRM_MAX_AGE", default=14 * 24 * 3600)
+# The campaign's last day: after it, pledges and asks are anonymised (counts kept).
+# (ISO date, e.g. 2027-05-31; empty: not set, nothing is anonymised.)
+CAMPAIGN_ENDS_ON = env("CAMPAIGN_ENDS_ON", default="") or None
+# Days between two asks from one constituent to one candidate.
+ASK_INTERVAL_DAYS = env.int("ASK_INTERVAL_DAYS", default=7)
 
 # ------------------------------------------------------------------ webhooks
 # Partners' webhook endpoints (api/webhooks/, docs/api.md). Addresses must be

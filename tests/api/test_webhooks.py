@@ -573,3 +573,116 @@ def test_production_settings_refuse_private_targets():
     )
     assert result.returncode != 0
     assert "WEBHOOKS_ALLOW_PRIVATE_TARGETS" in result.stderr
+
+
+# ------------------------------------------------------------------ the API
+
+
+@pytest.fixture
+def key_client(partner):
+    from rest_framework.test import APIClient
+
+    from api.services import partner_key_create
+
+    def make(scope="public", name=None):
+        organisation = partner(scope, name=name)
+        raw = partner_key_create(organisation=organisation, name="hooks")[1]
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Api-Key {raw}")
+        return client
+
+    return make
+
+
+def test_partners_register_through_the_api_and_see_the_secret_once(
+    key_client, receiver, committed
+):
+    client = key_client("network")
+    response = client.post(
+        "/api/v1/webhooks/",
+        {"url": receiver.url, "event_types": ["person.created"]},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    assert response["Cache-Control"] == "no-store"
+    created = response.json()
+    receiver.secrets.append(created["secret"])
+    shown = client.get(f"/api/v1/webhooks/{created['id']}/").json()
+    assert "secret" not in shown and shown["event_types"] == ["person.created"]
+    committed(lambda: _person(name="Via Api"))
+    assert receiver.requests[0]["verified"]
+    log = client.get(f"/api/v1/webhooks/{created['id']}/deliveries/").json()
+    assert [(d["type"], d["status"]) for d in log["results"]] == [
+        ("person.created", "delivered")
+    ]
+    assert log["results"][0]["id"] == receiver.requests[0]["headers"]["webhook-id"]
+
+
+def test_the_api_rotates_replays_and_keeps_partners_apart(
+    key_client, receiver, committed
+):
+    mine, theirs = key_client("network"), key_client("public", name="Other")
+    created = mine.post(
+        "/api/v1/webhooks/", {"url": receiver.url}, format="json"
+    ).json()
+    hook = f"/api/v1/webhooks/{created['id']}"
+    for path in ("/", "/deliveries/"):
+        assert theirs.get(hook + path).status_code == 404
+    assert theirs.get("/api/v1/webhooks/").json()["results"] == []
+    assert theirs.delete(hook + "/").status_code == 404
+
+    rotated = mine.post(hook + "/secrets/").json()
+    receiver.secrets[:] = [created["secret"]]
+    committed(lambda: _person())
+    receiver.secrets[:] = [rotated["secret"]]
+    delivery_id = receiver.requests[0]["headers"]["webhook-id"]
+    with_committed = committed(
+        lambda: mine.post(
+            hook + "/replays/", {"deliveries": [delivery_id]}, format="json"
+        )
+    )
+    assert with_committed.status_code == 202
+    assert [r["verified"] for r in receiver.requests] == [True, True]
+    assert {r["headers"]["webhook-id"] for r in receiver.requests} == {delivery_id}
+    bad = mine.post(hook + "/replays/", {"deliveries": ["msg_nope"]}, format="json")
+    assert bad.status_code == 400 and "deliveries" in bad.json()
+
+
+@override_settings(WEBHOOKS_ALLOW_PRIVATE_TARGETS=False, WEBHOOKS_REQUIRE_HTTPS=True)
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://10.0.0.1/hook",
+        "https://169.254.169.254/latest",
+        "https://localhost/hook",
+        "https://[::1]/hook",
+        "http://hooks.example.org/hook",
+    ],
+)
+def test_the_api_refuses_private_targets_naming_the_field(key_client, url):
+    response = key_client().post("/api/v1/webhooks/", {"url": url}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()) == ["url"]
+
+
+def test_the_api_refuses_unknown_event_types(key_client, receiver):
+    response = key_client().post(
+        "/api/v1/webhooks/",
+        {"url": receiver.url, "event_types": ["person.teleported"]},
+        format="json",
+    )
+    assert response.status_code == 400 and "event_types" in response.json()
+
+
+def test_listing_deliveries_costs_the_same_at_any_length(
+    key_client, receiver, django_assert_max_num_queries
+):
+    client = key_client("network")
+    created = client.post(
+        "/api/v1/webhooks/", {"url": receiver.url}, format="json"
+    ).json()
+    for _ in range(5):
+        _person()
+    with django_assert_max_num_queries(8):
+        response = client.get(f"/api/v1/webhooks/{created['id']}/deliveries/")
+    assert response.json()["count"] == 5
