@@ -9,11 +9,13 @@ and reads go through ``campaign.selectors``.
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
+from campaign import cards
 from campaign.forms import ConstituencySearchForm, PostcodeForm
 from campaign.hexmap import load_layout
 from campaign.selectors import (
@@ -50,6 +52,12 @@ def _lookups_exhausted(request) -> bool:
         limit=settings.POSTCODE_LOOKUPS_PER_MINUTE,
         window=60,
     )
+
+
+NATIONAL_CARD_ALT = (
+    "How many candidates call for a ceasefire in Gaza, refuse, are unclear, "
+    "did not reply or were not asked yet."
+)
 
 
 def index(request):
@@ -130,6 +138,8 @@ def index(request):
             "ceasefire in Gaza, and when."
         ),
         "canonical_url": absolute_url(reverse("stances:index")),
+        "og_image": reverse("stances:card"),
+        "og_image_alt": NATIONAL_CARD_ALT,
     }
     return render(request, "campaign/index.html", context, status=status)
 
@@ -182,6 +192,10 @@ def constituency(request, slug):
             "ceasefire in Gaza, with the evidence."
         ),
         "canonical_url": page_url,
+        "og_image": reverse("stances:constituency_card", args=[area.slug]),
+        "og_image_alt": (
+            f"{area.name}: what each candidate said about a ceasefire in Gaza."
+        ),
         "ask_body": (
             f"Dear candidate,\n\nI live in {area.name}. Before I decide how to "
             "vote, I would like to know: do you call for an immediate and lasting "
@@ -189,3 +203,29 @@ def constituency(request, slug):
         ),
     }
     return render(request, "campaign/constituency.html", context)
+
+
+# ------------------------------------------------------------------ social cards
+
+
+def _card_response(request, card) -> HttpResponse:
+    response = HttpResponse(cards.card_png(card), content_type="image/png")
+    response["ETag"] = f'"{card.cache_key().rsplit(":", 1)[1]}"'
+    # Sharing sites fetch the picture once per link; an hour keeps it fresh enough.
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@require_safe
+def national_social_card(request):
+    """The picture shown when the home page or where-they-stand is shared."""
+    card = cards.national_card(source=absolute_url("/"))
+    return _card_response(request, card)
+
+
+@require_safe
+def constituency_social_card(request, slug):
+    """The picture shown when a constituency's page is shared."""
+    area = get_object_or_404(Area, area_type=AreaType.CONSTITUENCY, slug=slug)
+    source = absolute_url(reverse("stances:constituency", args=[slug]))
+    return _card_response(request, cards.constituency_card(area=area, source=source))
