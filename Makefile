@@ -44,11 +44,14 @@ install: $(VENV)/.installed ## Create .venv and install the site's dependencies
 
 # bin/entrypoint is the same script the container image runs.
 run: install ## Migrate, load UK areas, seed the demo, print the admin login, serve on http://127.0.0.1:8000 (PORT overrides)
-	PYTHON=$(BIN)/python SITE_URL=$(SITE_URL) bin/entrypoint release
-	PYTHON=$(BIN)/python SITE_URL=$(SITE_URL) PORT=$(PORT) bin/entrypoint demo
-	PYTHON=$(BIN)/python SITE_URL=$(SITE_URL) PORT=$(PORT) bin/entrypoint dev
+	PYTHON=$(BIN)/python SITE_URL=$(SITE_URL) PORT=$(PORT) bin/entrypoint release --demo
+	PYTHON=$(BIN)/python SITE_URL=$(SITE_URL) PORT=$(PORT) bin/entrypoint dev --skip-checks
 
+# The browser tests need axe-core and the HTML test the Nu HTML Checker, both from
+# npm: installed here when npm is present (once; later runs find them). Without
+# npm those tests skip, and their message names the command that fixes it.
 test: $(VENV)/.installed-test ## Run the tests (PostgreSQL if DATABASE_URL points at it, else SQLite)
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory axe vnu; fi
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # axe-core (the accessibility engine the browser tests run) from the npm registry,

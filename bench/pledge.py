@@ -316,6 +316,8 @@ def main() -> None:
             "The pledge benchmark needs PostgreSQL (set DATABASE_URL): SQLite "
             "takes one writer at a time."
         )
+    # A database of its own, apart from the test suite's.
+    db.setdefault("TEST", {})["NAME"] = f"bench_pledge_{db['NAME']}"
     django.setup()
     from django.db import connection
 
