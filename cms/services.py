@@ -196,3 +196,26 @@ def attendance_mark(*, event: EventPage, attended_ids: set[int], actor) -> int:
             actor.pk,
         )
     return changed
+
+
+# ---------------------------------------------------------------- translations
+
+
+def page_translation_publish(*, page: Page, language: str, fields: dict) -> Page:
+    """Publish ``page`` in ``language`` with ``fields`` (title, summary, body, ...)
+    in that language: the translation is created (with its parents, when they
+    have none yet) or updated. Editors do the same in the admin with "Translate";
+    the demo and imports call this."""
+    from wagtail.models import Locale
+
+    locale, _created = Locale.objects.get_or_create(language_code=language)
+    with transaction.atomic():
+        translated = page.get_translation_or_none(locale)
+        if translated is None:
+            translated = page.specific.copy_for_translation(locale, copy_parents=True)
+        translated = translated.specific
+        for name, value in fields.items():
+            setattr(translated, name, value)
+        translated.full_clean()
+        translated.save_revision().publish()
+    return translated

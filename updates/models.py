@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
@@ -340,7 +340,8 @@ class SignupPage(Page):
         return redirect("updates:signup", permanent=True)
 
     def get_sitemap_urls(self, request=None):
-        path = reverse("updates:signup")
+        with translation.override(self.locale.language_code):
+            path = reverse("updates:signup")
         location = (
             request.build_absolute_uri(path)
             if request is not None
