@@ -10,7 +10,7 @@ PORT ?= 8000
 # runs in one process.
 PYTEST_WORKERS ?= auto --maxprocesses 8
 
-.PHONY: help install run test lint format check coverage security deploy-check static web worker bench bench-load bench-mail bench-api clean axe api-lint
+.PHONY: help install run test lint format check coverage security deploy-check static web worker bench bench-load bench-mail bench-api clean axe api-lint messages compilemessages
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -37,6 +37,20 @@ run: install ## Migrate, load UK areas, seed the demo, print the admin login, se
 	PYTHON=$(BIN)/python bin/entrypoint release
 	PYTHON=$(BIN)/python bin/entrypoint demo
 	PYTHON=$(BIN)/python PORT=$(PORT) bin/entrypoint dev
+
+# The site's languages besides English (docs/translating.md). locale/en_GB holds
+# only rewordings of libraries' English and is edited by hand.
+LOCALES := cy ur bn pa
+MESSAGES_IGNORE := --ignore=.venv --ignore=.axe --ignore=.redocly --ignore=node_modules \
+	--ignore=staticfiles --ignore=media --ignore=.test-media --ignore=tests --ignore=bench
+
+messages: install ## Gather the strings marked for translation into locale/<language>/LC_MESSAGES/django.po
+	$(BIN)/python manage.py makemessages $(addprefix -l ,$(LOCALES)) --no-obsolete --add-location file $(MESSAGES_IGNORE)
+
+# The compiled catalogues (.mo) are committed beside their .po, so a checkout (and
+# the container image) reads them as they are; a test fails when one is stale.
+compilemessages: install ## Compile the catalogues (.po -> .mo) the site reads
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules --ignore=.axe --ignore=.redocly
 
 test: $(VENV)/.installed-test ## Run the tests (PostgreSQL if DATABASE_URL points at it, else SQLite)
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)

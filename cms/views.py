@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST, require_safe
 from wagtail.models import Site
@@ -31,6 +32,7 @@ from cms.models import (
     StatementPage,
 )
 from ops import throttle
+from ops.i18n import request_language
 
 SEARCH_QUERY_MAX = 200
 SEARCH_PAGE_SIZE = 10
@@ -96,13 +98,15 @@ def event_page_serve(request, page):
             ):
                 form.is_valid()
                 form.add_error(
-                    None, "Too many registrations from your connection. Try later."
+                    None, _("Too many registrations from your connection. Try later.")
                 )
                 status = 429
             elif form.is_valid():
                 try:
                     result = services.registration_create(
-                        event=page, **form.cleaned_data
+                        event=page,
+                        language=request_language(request),
+                        **form.cleaned_data,
                     )
                 except services.RegistrationClosedError as closed:
                     state = closed.state
@@ -211,8 +215,12 @@ def search(request):
         {
             "query": query,
             "results": results,
-            "meta_title": f"Search: {query}" if query else "Search",
-            "meta_description": "Search the statements, events and pages of the site.",
+            "meta_title": _("Search: %(query)s") % {"query": query}
+            if query
+            else _("Search"),
+            "meta_description": _(
+                "Search the statements, events and pages of the site."
+            ),
             "noindex": True,
         },
     )

@@ -45,6 +45,7 @@ def signup_request(
     postcode: str = "",
     wording_version: str = consent.CURRENT_VERSION,
     source: str = "",
+    language: str = "",
 ) -> None:
     """Take a sign-up from the form and queue it for ``signup_process``.
 
@@ -62,6 +63,7 @@ def signup_request(
         postcode=postcode,
         wording_version=wording_version,
         source=source[:255],
+        language=language,
         received_at=timezone.now(),
     )
     pending.full_clean()
@@ -113,7 +115,8 @@ def _signup_apply(pending: PendingSignup, constituency) -> bool:
     if pending.postcode:
         subscriber.postcode = pending.postcode
         subscriber.constituency = constituency
-    subscriber.save(update_fields=["name", "postcode", "constituency"])
+    subscriber.language = pending.language
+    subscriber.save(update_fields=["name", "postcode", "constituency", "language"])
     previous = (
         subscriber.consent_events.filter(action=ConsentAction.REQUESTED)
         .order_by("-at", "-pk")

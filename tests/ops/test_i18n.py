@@ -92,7 +92,7 @@ def test_the_switcher_names_each_language_in_itself_and_remembers_the_choice(
     pages, statement = translated
     html = client.get(statement.url).content.decode()
     switcher = re.search(
-        r'<nav class="language-switcher".*?</nav>', html, re.DOTALL
+        r'<nav class="wrap language-switcher".*?</nav>', html, re.DOTALL
     ).group(0)
     for name in ("English", "Cymraeg", "اردو", "বাংলা", "ਪੰਜਾਬੀ"):
         assert f">{name}</a>" in switcher
