@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from campaign.sitemaps import StancesSitemap
 from cms import views as cms_views
 from cms.sitemaps import LocalisedSitemap
 from network.members.views import AdminLoginView, frontend_login
@@ -35,7 +36,7 @@ urlpatterns = [
     path(
         "sitemap.xml",
         sitemap,
-        {"sitemaps": {"pages": LocalisedSitemap}},
+        {"sitemaps": {"pages": LocalisedSitemap, "stances": StancesSitemap}},
         name="sitemap",
     ),
     # The language switcher's links: remember the choice, go to the page.
@@ -57,6 +58,7 @@ if settings.DEBUG or settings.SERVE_MEDIA_IMAGES:
 urlpatterns += i18n_patterns(
     path("where-they-stand/", include("campaign.urls")),
     path("updates/", include("updates.urls")),
+    path("", include("campaign.pressure_urls")),
     path("", include("cms.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

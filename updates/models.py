@@ -15,6 +15,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from network.models import AreaType
+from ops.siteurl import CanonicalPageURLMixin, absolute_url
 
 from . import consent
 
@@ -367,7 +368,7 @@ class SignupBlock(blocks.StructBlock):
         template = "updates/blocks/signup_block.html"
 
 
-class SignupPage(Page):
+class SignupPage(CanonicalPageURLMixin, Page):
     """The title and intro of the sign-up page. The site has one sign-up page,
     /updates/signup/ (``views.signup``), which shows them above the form; this
     page's own address leads there, so links to either reach the same form."""
@@ -398,11 +399,6 @@ class SignupPage(Page):
 
     def get_sitemap_urls(self, request=None):
         with translation.override(self.locale.language_code):
-            path = reverse("updates:signup")
-        location = (
-            request.build_absolute_uri(path)
-            if request is not None
-            else self.get_site().root_url + path
-        )
+            location = absolute_url(reverse("updates:signup"))
         lastmod = self.last_published_at or self.latest_revision_created_at
         return [{"location": location, "lastmod": lastmod}]

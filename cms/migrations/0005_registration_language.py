@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cms', '0002_site_pages_events_settings'),
+        ('cms', '0004_page_pictures'),
     ]
 
     operations = [
