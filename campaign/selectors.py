@@ -23,6 +23,7 @@ from django.db.models import Count, IntegerField, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from campaign.hexmap import load_layout
 from campaign.models import ASKING_KINDS, Position, StanceEvent
@@ -47,19 +48,19 @@ from network.visibility import (
 class StanceState(models.TextChoices):
     """A candidate's current state: their position, or why there is none."""
 
-    CEASEFIRE = Position.CEASEFIRE.value, "Calls for a ceasefire"
-    REFUSES = Position.REFUSES.value, "Refuses to call for a ceasefire"
-    UNCLEAR = Position.UNCLEAR.value, "Unclear"
-    NO_REPLY = "no_reply", "Asked, no reply"
-    NOT_ASKED = "not_asked", "Not asked yet"
+    CEASEFIRE = Position.CEASEFIRE.value, _("Calls for a ceasefire")
+    REFUSES = Position.REFUSES.value, _("Refuses to call for a ceasefire")
+    UNCLEAR = Position.UNCLEAR.value, _("Unclear")
+    NO_REPLY = "no_reply", _("Asked, no reply")
+    NOT_ASKED = "not_asked", _("Not asked yet")
 
 
 class ConstituencyState(models.TextChoices):
     """What the map shows for a constituency."""
 
-    SUPPORTER = "supporter", "A candidate calls for a ceasefire"
-    NO_SUPPORTER = "no_supporter", "All refuse, are unclear or silent"
-    NOT_ASKED = "not_asked", "Nobody asked yet"
+    SUPPORTER = "supporter", _("A candidate calls for a ceasefire")
+    NO_SUPPORTER = "no_supporter", _("All refuse, are unclear or silent")
+    NOT_ASKED = "not_asked", _("Nobody asked yet")
 
 
 def state_for(position: str, asked_count: int) -> StanceState:

@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from campaign import cards
@@ -69,7 +70,7 @@ def index(request):
 
     if postcode_form.is_bound and postcode_form.is_valid():
         if _lookups_exhausted(request):
-            lookup_error = (
+            lookup_error = _(
                 "You've looked up a lot of postcodes in the last minute. Wait a "
                 "moment, or search by constituency name."
             )
@@ -93,7 +94,8 @@ def index(request):
                     return redirect(url)
                 postcode_form.add_error(
                     "postcode",
-                    f"{found.postcode} is not in a Westminster constituency we hold.",
+                    _("%(postcode)s is not in a Westminster constituency we hold.")
+                    % {"postcode": found.postcode},
                 )
     if search_form.is_bound and search_form.is_valid():
         results = list(constituency_search(search_form.cleaned_data["q"]))
@@ -132,8 +134,8 @@ def index(request):
         "hexes": hexes,
         "page_url": absolute_url(reverse("stances:index")),
         # For the site's SEO and sharing tags (templates/includes/seo.html).
-        "meta_title": "Where they stand",
-        "meta_description": (
+        "meta_title": _("Where they stand"),
+        "meta_description": _(
             "Find your constituency and see what every candidate said about a "
             "ceasefire in Gaza, and when."
         ),
@@ -185,22 +187,25 @@ def constituency(request, slug):
         "state": state,
         "pledges": pledge_count(area),
         "page_url": page_url,
-        "share_text": f"Where do the candidates in {area.name} stand on a ceasefire?",
-        "meta_title": f"{area.name}: where they stand",
-        "meta_description": (
-            f"{state.label}. What each candidate in {area.name} said about a "
+        "share_text": _("Where do the candidates in %(area)s stand on a ceasefire?")
+        % {"area": area.name},
+        "meta_title": _("%(area)s: where they stand") % {"area": area.name},
+        "meta_description": _(
+            "%(state)s. What each candidate in %(area)s said about a "
             "ceasefire in Gaza, with the evidence."
-        ),
+        )
+        % {"state": state.label, "area": area.name},
         "canonical_url": page_url,
         "og_image": reverse("stances:constituency_card", args=[area.slug]),
         "og_image_alt": (
             f"{area.name}: what each candidate said about a ceasefire in Gaza."
         ),
-        "ask_body": (
-            f"Dear candidate,\n\nI live in {area.name}. Before I decide how to "
+        "ask_body": _(
+            "Dear candidate,\n\nI live in %(area)s. Before I decide how to "
             "vote, I would like to know: do you call for an immediate and lasting "
             "ceasefire in Gaza?\n\nThank you."
-        ),
+        )
+        % {"area": area.name},
     }
     return render(request, "campaign/constituency.html", context)
 
