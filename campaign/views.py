@@ -12,14 +12,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from campaign.forms import ConstituencySearchForm, PostcodeForm
-from campaign.hexmap import load_layout
 from campaign.selectors import (
     ConstituencyState,
     StanceState,
     constituency_candidates,
-    constituency_map,
     constituency_search,
     constituency_state,
+    hex_map,
     overview,
     stances_election,
 )
@@ -76,7 +75,6 @@ def index(request):
             return redirect("stances:constituency", slug=results[0].slug)
 
     summary = overview()
-    hexes = constituency_map(summary)
     context = {
         "postcode_form": postcode_form,
         "search_form": search_form,
@@ -98,8 +96,14 @@ def index(request):
             for region, counts in summary.regions
         ],
         "states": list(ConstituencyState),
-        "layout": load_layout(),
-        "hexes": hexes,
+        # ?mode= and ?region= choose the map's colours and part: plain links, so
+        # the map works without JavaScript.
+        "map": hex_map(
+            summary,
+            mode=request.GET.get("mode", ""),
+            region=request.GET.get("region", ""),
+        ),
+        "map_url": reverse("stances:index"),
         "page_url": request.build_absolute_uri(reverse("stances:index")),
         # For the site's SEO and sharing tags (templates/includes/seo.html).
         "meta_title": "Where they stand",

@@ -8,11 +8,10 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from wagtail.models import Page
 
-from campaign.hexmap import load_layout
 from campaign.selectors import (
     ConstituencyState,
     StanceState,
-    constituency_map,
+    hex_map,
     overview,
 )
 from cms.models import (
@@ -70,9 +69,7 @@ def national_picture() -> dict:
             (state, summary.constituencies.get(state, 0)) for state in ConstituencyState
         ],
         "constituencies": sum(summary.constituencies.values()),
-        "layout": load_layout(),
-        "hexes": constituency_map(summary),
-        "states": list(ConstituencyState),
+        "map": hex_map(summary),
     }
 
 
