@@ -6,30 +6,63 @@ import json
 from collections import defaultdict
 
 from django.http import HttpResponse
+from rest_framework.utils.urls import replace_query_param
 
 from api.filters import current_roles_q
+from campaign.selectors import candidacies_with_stance, state_for
 from network.models import Affiliation, ContactDetail, GroupMembership, Person, Role
 from network.visibility import Audience, contact_levels
 
 AUDIENCE = Audience.NETWORK  # the benchmark calls with a network key
-PERSON_FIELDS = ("pk", "slug", "name", "pronouns", "bio", "status", "updated_at")
+PERSON_FIELDS = (
+    "pk",
+    "public_id",
+    "slug",
+    "name",
+    "pronouns",
+    "bio",
+    "status",
+    "updated_at",
+)
 
 
 def _iso(value):
     return value.isoformat().replace("+00:00", "Z") if value else None
 
 
+def _stance(r):
+    if r["kind"] != "candidate":
+        return None
+    return {
+        "position": state_for(r["current_position"], r["asked_count"]).value,
+        "asked_count": r["asked_count"],
+        "last_asked_on": _iso(r["last_asked_on"]),
+        "evidence": {
+            "kind": r["position_kind"],
+            "occurred_on": _iso(r["position_on"]),
+            "quote": r["position_quote"],
+            "evidence_url": r["position_evidence_url"],
+        }
+        if r["current_position"]
+        else None,
+    }
+
+
 def _people_json(request, rows):
     ids = [row["pk"] for row in rows]
     roles, contacts, history, groups = (defaultdict(list) for _ in range(4))
     for r in (
-        Role.objects.filter(current_roles_q(), person_id__in=ids)
+        candidacies_with_stance(
+            Role.objects.filter(current_roles_q(), person_id__in=ids)
+        )
         .order_by("sort_order", "pk")
         .values(
             "person_id", "kind", "title", "start_date", "end_date",
             "area__gss_code", "area__name", "area__area_type",
             "election__election_id", "election__name", "election__date",
             "party__slug", "party__name", "group__slug", "group__name",
+            "asked_count", "last_asked_on", "current_position", "position_on",
+            "position_kind", "position_quote", "position_evidence_url",
         )
     ):  # fmt: skip
         roles[r["person_id"]].append(
@@ -58,6 +91,7 @@ def _people_json(request, rows):
                 else None,
                 "start_date": _iso(r["start_date"]),
                 "end_date": _iso(r["end_date"]),
+                "stance": _stance(r),
             }
         )
     for c in (
@@ -100,6 +134,7 @@ def _people_json(request, rows):
     base = request.build_absolute_uri("/api/v1/")
     return [
         {
+            "id": str(row["public_id"]),
             "slug": row["slug"],
             "url": f"{base}people/{row['slug']}/",
             "name": row["name"],
@@ -132,7 +167,9 @@ def people_list(request):
     rows = list(people.order_by("name", "pk").values(*PERSON_FIELDS)[:size])
     body = {
         "count": count,
-        "next": None,
+        "next": replace_query_param(request.build_absolute_uri(), "page", 2)
+        if count > size
+        else None,
         "previous": None,
         "results": _people_json(request, rows),
     }
