@@ -271,7 +271,7 @@ def _slugs_by_gss() -> dict[str, str]:
 class MapMode(models.TextChoices):
     """What the hex map colours the constituencies by."""
 
-    STANCES = "stances", "Where they stand"
+    STANCES = "stances", "Stances"
     PLEDGES = "pledges", "Pledges"
 
 

@@ -129,7 +129,7 @@ def test_the_modes_and_region_picker_work_without_javascript(client, uk_areas):
         page,
     )
     assert '<option value="wales" selected>Wales</option>' in page
-    assert re.search(r'<a class="hexmap__mode" [^>]*aria-current="true">Where', page)
+    assert re.search(r'<a class="hexmap__mode" [^>]*aria-current="true">Stances', page)
 
 
 def test_the_pledge_mode_shows_none_until_counts_exist(client, uk_areas):
