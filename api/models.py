@@ -140,3 +140,12 @@ class PersonTombstone(models.Model):
 
     def __str__(self):
         return f"{self.public_id} {self.reason} at {self.removed_at:%Y-%m-%d %H:%M}"
+
+
+# Webhook models live in their own module; importing them here registers them
+# with the app.
+from .webhooks.models import (  # noqa: E402, F401
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)

@@ -48,6 +48,7 @@ def person_list(*, audience: Audience) -> QuerySet:
             "pronouns",
             "bio",
             "status",
+            "network_status",
             "updated_at",
             "public_profile",
             "public_profile_agreed_at",

@@ -6,25 +6,38 @@ Everything here is public: what a page may show is decided by
 and reads go through ``campaign.selectors``.
 """
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from campaign.forms import ConstituencySearchForm, PostcodeForm
 from campaign.selectors import (
     ConstituencyState,
     StanceState,
-    constituency_candidates,
     constituency_search,
     constituency_state,
+    constituent_asks,
     hex_map,
+    map_choice,
     overview,
+    pledge_count,
     stances_election,
+    where_you_live,
 )
 from network.models import Area, AreaType
-from network.postcodes import LookupUnavailable, PostcodeError, lookup_postcode
+from network.postcodes import (
+    EXAMPLE_POSTCODE,
+    LookupUnavailable,
+    PostcodeError,
+    lookup_postcode,
+    runs_on_offline_sample,
+)
 from ops import throttle
+from ops.siteurl import absolute_url
 
 
 def _lookups_exhausted(request) -> bool:
@@ -62,9 +75,13 @@ def index(request):
                 postcode_form.add_error("postcode", str(error))
             else:
                 if found.constituency is not None:
-                    return redirect(
-                        "stances:constituency", slug=found.constituency.slug
+                    # The ward goes along, for the local elections held in it.
+                    url = reverse(
+                        "stances:constituency", args=[found.constituency.slug]
                     )
+                    if found.ward is not None:
+                        url += "?" + urlencode({"ward": found.ward.gss_code})
+                    return redirect(url)
                 postcode_form.add_error(
                     "postcode",
                     f"{found.postcode} is not in a Westminster constituency we hold.",
@@ -74,8 +91,13 @@ def index(request):
         if len(results) == 1:
             return redirect("stances:constituency", slug=results[0].slug)
 
-    summary = overview()
+    choice, choices = map_choice(request.GET.get("map"))
+    summary = overview(choice.election, mps=choice.mps)
     context = {
+        "map_choice": choice,
+        "map_choices": choices,
+        "offline_sample": runs_on_offline_sample(),
+        "example_postcode": EXAMPLE_POSTCODE,
         "postcode_form": postcode_form,
         "search_form": search_form,
         "lookup_error": lookup_error,
@@ -97,21 +119,22 @@ def index(request):
         ],
         "states": list(ConstituencyState),
         # ?mode= and ?region= choose the map's colours and part: plain links, so
-        # the map works without JavaScript.
+        # the map works without JavaScript. They keep ?map= (what the map shows).
         "map": hex_map(
             summary,
             mode=request.GET.get("mode", ""),
             region=request.GET.get("region", ""),
         ),
         "map_url": reverse("stances:index"),
-        "page_url": request.build_absolute_uri(reverse("stances:index")),
+        "map_key": choice.key if request.GET.get("map") == choice.key else "",
+        "page_url": absolute_url(reverse("stances:index")),
         # For the site's SEO and sharing tags (templates/includes/seo.html).
         "meta_title": "Where they stand",
         "meta_description": (
             "Find your constituency and see what every candidate said about a "
             "ceasefire in Gaza, and when."
         ),
-        "canonical_url": request.build_absolute_uri(reverse("stances:index")),
+        "canonical_url": absolute_url(reverse("stances:index")),
     }
     return render(request, "campaign/index.html", context, status=status)
 
@@ -124,17 +147,38 @@ def constituency(request, slug):
     )
     if area is None:
         raise Http404("No constituency has that address.")
+    ward = None
+    if request.GET.get("ward"):
+        ward = Area.objects.filter(
+            area_type=AreaType.WARD, gss_code=request.GET["ward"]
+        ).first()
     election = stances_election()
-    candidates = constituency_candidates(area, election)
+    here = where_you_live(area, ward, election=election)
+    # The default election's candidates, unless it is still to come (then it is
+    # one of the contests).
+    candidates = here.candidates
+    if election is not None and election.date >= timezone.localdate():
+        election = None
+    # "Asked by N constituents": counts only, never who.
+    shown = [
+        *candidates,
+        *here.mps,
+        *(item for contest in here.contests for item in contest.candidates),
+    ]
+    tallies = constituent_asks(item.candidacy.pk for item in shown)
+    for item in shown:
+        item.constituent_asks = tallies.get(item.candidacy.pk)
     state = constituency_state(c.stance.state for c in candidates)
-    page_url = request.build_absolute_uri(
-        reverse("stances:constituency", args=[area.slug])
-    )
+    page_url = absolute_url(reverse("stances:constituency", args=[area.slug]))
     context = {
         "area": area,
         "election": election,
         "candidates": candidates,
+        "ward": ward,
+        "mps": here.mps,
+        "contests": here.contests,
         "state": state,
+        "pledges": pledge_count(area),
         "page_url": page_url,
         "share_text": f"Where do the candidates in {area.name} stand on a ceasefire?",
         "meta_title": f"{area.name}: where they stand",

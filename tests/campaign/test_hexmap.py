@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 
 from campaign import selectors
-from campaign.selectors import hex_map, overview, pledge_band
+from campaign.selectors import CURRENT_MPS, hex_map, overview, pledge_band
 from network.models import Area
 from tests.campaign.test_where_they_stand import ask, hexes_on, reply, seat
 from tests.factories import CandidacyFactory
@@ -130,6 +130,12 @@ def test_the_modes_and_region_picker_work_without_javascript(client, uk_areas):
     )
     assert '<option value="wales" selected>Wales</option>' in page
     assert re.search(r'<a class="hexmap__mode" [^>]*aria-current="true">Stances', page)
+    # What the map shows (?map=, the sitting MPs here) is kept by every map link.
+    page = client.get(INDEX, {"region": "wales", "map": CURRENT_MPS}).content.decode()
+    assert (
+        f'href="/where-they-stand/?mode=pledges&amp;region=wales&amp;map={CURRENT_MPS}#map"'
+    ) in page
+    assert f'<input type="hidden" name="map" value="{CURRENT_MPS}">' in page
 
 
 def test_the_pledge_mode_shows_none_until_counts_exist(client, uk_areas):

@@ -60,8 +60,8 @@ def test_on_a_phone_a_region_is_large_and_tappable(
     tab = tab_with(PHONE)
     tab.goto("/where-they-stand/")
     # The region picker, without waiting for any script: a GET form.
-    tab.get_by_label("Show").select_option(label="North West")
-    tab.get_by_role("button", name="Show").click()
+    tab.get_by_label("Region or nation").select_option(label="North West")
+    tab.get_by_role("button", name="Show on the map").click()
     tab.wait_for_url(re.compile(r"region=north-west"))
     hexes = tab.locator(".hexmap__frame a.hex")
     assert hexes.count() == 73
