@@ -85,6 +85,16 @@ def seed_pages() -> dict[str, str]:
     }
     pledge = pledge_url()
     if pledge:
+        from campaign.models import PledgeWording
+
+        PledgeWording.objects.create(
+            version="2026-12",
+            title="No ceasefire, no vote",
+            statement="I will not vote for a candidate who refuses to call for a "
+            "ceasefire.",
+            consent="I agree that my pledge, which shows my political opinion, is "
+            "kept to count it in my constituency.",
+        )
         pages["pledge"] = pledge
     else:
         print("\nNo pledge page yet (pledge:pledge, /pledge/): not checked.")  # noqa: T201
