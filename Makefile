@@ -13,7 +13,7 @@ SITE_URL ?= http://127.0.0.1:$(PORT)
 # runs in one process.
 PYTEST_WORKERS ?= auto --maxprocesses 8
 
-.PHONY: help install run test lint format check coverage security deploy-check static web worker bench bench-load bench-mail bench-api bench-pledge clean axe vnu api-lint lighthouse screenshots
+.PHONY: help install run test lint format check coverage security deploy-check static web worker bench bench-load bench-mail bench-api bench-pledge clean axe vnu api-lint messages compilemessages lighthouse screenshots
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -44,11 +44,28 @@ install: $(VENV)/.installed ## Create .venv and install the site's dependencies
 
 # bin/entrypoint is the same script the container image runs.
 run: install ## Migrate, load UK areas, seed the demo, print the admin login, serve on http://127.0.0.1:8000 (PORT overrides)
-	PYTHON=$(BIN)/python SITE_URL=$(SITE_URL) bin/entrypoint release
-	PYTHON=$(BIN)/python SITE_URL=$(SITE_URL) PORT=$(PORT) bin/entrypoint demo
-	PYTHON=$(BIN)/python SITE_URL=$(SITE_URL) PORT=$(PORT) bin/entrypoint dev
+	PYTHON=$(BIN)/python SITE_URL=$(SITE_URL) PORT=$(PORT) bin/entrypoint release --demo
+	PYTHON=$(BIN)/python SITE_URL=$(SITE_URL) PORT=$(PORT) bin/entrypoint dev --skip-checks
 
+# The site's languages besides English (docs/translating.md). locale/en_GB holds
+# only rewordings of libraries' English and is edited by hand.
+LOCALES := cy ur bn pa
+MESSAGES_IGNORE := --ignore=.venv --ignore=.axe --ignore=.redocly --ignore=node_modules \
+	--ignore=staticfiles --ignore=media --ignore=.test-media --ignore=tests --ignore=bench
+
+messages: install ## Gather the strings marked for translation into locale/<language>/LC_MESSAGES/django.po
+	$(BIN)/python manage.py makemessages $(addprefix -l ,$(LOCALES)) --no-obsolete --add-location file $(MESSAGES_IGNORE)
+
+# The compiled catalogues (.mo) are committed beside their .po, so a checkout (and
+# the container image) reads them as they are; a test fails when one is stale.
+compilemessages: install ## Compile the catalogues (.po -> .mo) the site reads
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules --ignore=.axe --ignore=.redocly
+
+# The browser tests need axe-core and the HTML test the Nu HTML Checker, both from
+# npm: installed here when npm is present (once; later runs find them). Without
+# npm those tests skip, and their message names the command that fixes it.
 test: $(VENV)/.installed-test ## Run the tests (PostgreSQL if DATABASE_URL points at it, else SQLite)
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory axe vnu; fi
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # axe-core (the accessibility engine the browser tests run) from the npm registry,

@@ -10,10 +10,7 @@ from django.urls import reverse
 from campaign import tokens
 from network.models import Area
 from network.visibility import COORDINATOR_GROUP
-
-
-def absolute_url(path: str) -> str:
-    return settings.UPDATES_BASE_URL.rstrip("/") + path
+from ops.siteurl import absolute_url
 
 
 def _message(*, to: str, subject: str, template: str, context: dict):

@@ -23,6 +23,8 @@ from django.db.models import Count, IntegerField, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from campaign.hexmap import HEX_WIDTH, load_layout, view_box
 from campaign.models import ASKING_KINDS, Position, StanceEvent
@@ -47,19 +49,19 @@ from network.visibility import (
 class StanceState(models.TextChoices):
     """A candidate's current state: their position, or why there is none."""
 
-    CEASEFIRE = Position.CEASEFIRE.value, "Calls for a ceasefire"
-    REFUSES = Position.REFUSES.value, "Refuses to call for a ceasefire"
-    UNCLEAR = Position.UNCLEAR.value, "Unclear"
-    NO_REPLY = "no_reply", "Asked, no reply"
-    NOT_ASKED = "not_asked", "Not asked yet"
+    CEASEFIRE = Position.CEASEFIRE.value, _("Calls for a ceasefire")
+    REFUSES = Position.REFUSES.value, _("Refuses to call for a ceasefire")
+    UNCLEAR = Position.UNCLEAR.value, _("Unclear")
+    NO_REPLY = "no_reply", _("Asked, no reply")
+    NOT_ASKED = "not_asked", _("Not asked yet")
 
 
 class ConstituencyState(models.TextChoices):
     """What the map shows for a constituency."""
 
-    SUPPORTER = "supporter", "A candidate calls for a ceasefire"
-    NO_SUPPORTER = "no_supporter", "All refuse, are unclear or silent"
-    NOT_ASKED = "not_asked", "Nobody asked yet"
+    SUPPORTER = "supporter", _("A candidate calls for a ceasefire")
+    NO_SUPPORTER = "no_supporter", _("All refuse, are unclear or silent")
+    NOT_ASKED = "not_asked", _("Nobody asked yet")
 
 
 def state_for(position: str, asked_count: int) -> StanceState:
@@ -376,16 +378,16 @@ def _slugs_by_gss() -> dict[str, str]:
 class MapMode(models.TextChoices):
     """What the hex map colours the constituencies by."""
 
-    STANCES = "stances", "Stances"
-    PLEDGES = "pledges", "Pledges"
+    STANCES = "stances", _("Stances")
+    PLEDGES = "pledges", _("Pledges")
 
 
 # The pledge mode's bands: (fewest pledges in the band, key, label), highest last.
 PLEDGE_BANDS = (
-    (0, "pledges-none", "No pledges yet"),
-    (1, "pledges-some", "1 to 9 pledges"),
-    (10, "pledges-many", "10 to 99 pledges"),
-    (100, "pledges-most", "100 pledges or more"),
+    (0, "pledges-none", _("No pledges yet")),
+    (1, "pledges-some", _("1 to 9 pledges")),
+    (10, "pledges-many", _("10 to 99 pledges")),
+    (100, "pledges-most", _("100 pledges or more")),
 )
 
 
@@ -404,7 +406,9 @@ def pledge_band(count: int) -> tuple[str, str]:
 
 
 def _pledges_text(count: int) -> str:
-    return f"{count} pledge{'s' if count != 1 else ''}" if count else "No pledges yet"
+    if not count:
+        return gettext("No pledges yet")
+    return ngettext("%(count)d pledge", "%(count)d pledges", count) % {"count": count}
 
 
 @dataclass
@@ -476,10 +480,10 @@ def hex_map(summary: Overview, *, mode: str = "", region: str = "") -> HexMap:
                 supporters = sum(
                     1 for h in seats if h["state"] == ConstituencyState.SUPPORTER
                 )
-                text = (
-                    f"{supporters} of {len(seats)} have a candidate calling for "
-                    "a ceasefire"
-                )
+                text = gettext(
+                    "%(supporters)d of %(seats)d have a candidate calling for a "
+                    "ceasefire"
+                ) % {"supporters": supporters, "seats": len(seats)}
             rows.append({"name": area.name, "slug": area.slug, "text": text})
     return HexMap(
         mode=mode,
@@ -640,13 +644,16 @@ def where_you_live(constituency, ward=None, *, election=None, audience=Audience.
 
 
 def pledge_count(area) -> int:
-    """Counted pledges in a constituency, region or nation: one row read."""
+    """Counted pledges in a constituency, region or nation: the sum of its few
+    counter rows (never a count of the pledges)."""
+    from django.db.models import Sum
+
     from campaign.models import PledgeCount
 
     if area is None:
         return 0
-    row = PledgeCount.objects.filter(area=area).values_list("pledges", flat=True)
-    return next(iter(row), 0)
+    total = PledgeCount.objects.filter(area=area).aggregate(n=Sum("pledges"))["n"]
+    return total or 0
 
 
 def pledge_total() -> int:
@@ -664,24 +671,35 @@ def pledge_total() -> int:
 
 
 def pledge_counts(*, area_type: str | None = None):
-    """Counters with their areas, by area type, for the API and the map: counts
-    only, no person."""
-    from campaign.models import PledgeCount
+    """Areas with pledges, each annotated with ``pledges`` (its counted pledges)
+    and ``pledges_updated_at``, for the API: counts only, no person."""
+    from django.db.models import Sum
 
-    rows = PledgeCount.objects.select_related("area").order_by("area__name", "pk")
+    areas = (
+        Area.objects.filter(pledge_counts__isnull=False)
+        .annotate(
+            pledges=Sum("pledge_counts__pledges"),
+            pledges_updated_at=Max("pledge_counts__updated_at"),
+        )
+        .order_by("name", "pk")
+    )
     if area_type:
-        rows = rows.filter(area__area_type=area_type)
-    return rows
+        areas = areas.filter(area_type=area_type)
+    return areas
 
 
 def pledge_counts_by_gss() -> dict[str, int]:
     """Counted pledges per constituency GSS code, for the hex map's pledge mode."""
+    from django.db.models import Sum
+
     from campaign.models import PledgeCount
 
     return dict(
-        PledgeCount.objects.filter(area__area_type=AreaType.CONSTITUENCY).values_list(
-            "area__gss_code", "pledges"
-        )
+        PledgeCount.objects.filter(area__area_type=AreaType.CONSTITUENCY)
+        .values("area__gss_code")
+        .annotate(n=Sum("pledges"))
+        .values_list("area__gss_code", "n")
+        .order_by()
     )
 
 

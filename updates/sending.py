@@ -42,7 +42,7 @@ from django.utils import timezone
 
 from network.progress import Progress
 
-from .mail import MailingRenderer, unsubscribe_url
+from .mail import MailingRenderers, unsubscribe_url
 from .models import (
     Delivery,
     DeliveryStatus,
@@ -210,7 +210,7 @@ def _deliver(lease, report, retry_inline, connection_factory, out) -> None:
     mailing = Mailing.objects.get(pk=lease.mailing_id)
     _list_recipients(mailing, lease)
     _recover_interrupted(mailing, report)
-    renderer = MailingRenderer(mailing)
+    renderer = MailingRenderers(mailing)
     pending = Delivery.objects.filter(
         mailing=mailing, status=DeliveryStatus.QUEUED
     ).count()
@@ -288,7 +288,13 @@ def _next_batch(mailing: Mailing) -> list[Delivery]:
     return list(
         Delivery.objects.filter(mailing=mailing, status=DeliveryStatus.QUEUED)
         .select_related("subscriber")
-        .only("pk", "attempts", "subscriber__email", "subscriber__status")
+        .only(
+            "pk",
+            "attempts",
+            "subscriber__email",
+            "subscriber__status",
+            "subscriber__language",
+        )
         .order_by("pk")[: settings.UPDATES_BATCH_SIZE]
     )
 
@@ -377,7 +383,7 @@ def _send_batch(batch, renderer, connection_factory, report, lease) -> None:
                 _record(delivery, status=DeliveryStatus.SKIPPED)
                 report.skipped += 1
                 continue
-            message = renderer.message(
+            message = renderer.for_language(subscriber.language).message(
                 to=subscriber.email,
                 unsubscribe=unsubscribe_url(subscriber.pk),
                 connection=connection,
