@@ -13,35 +13,59 @@ SITE_URL ?= http://127.0.0.1:$(PORT)
 # runs in one process.
 PYTEST_WORKERS ?= auto --maxprocesses 8
 
-.PHONY: help install run test lint format check coverage security deploy-check static web worker bench bench-load bench-mail bench-api clean axe vnu api-lint
+.PHONY: help install run test lint format check coverage security deploy-check static web worker bench bench-load bench-mail bench-api bench-pledge clean axe vnu api-lint messages compilemessages
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
+# uv (from PyPI, into the venv) installs the dependencies several times faster than
+# pip, downloading and building in parallel; where it cannot be installed, pip does
+# the same work. uv reads its own settings: UV_INDEX_URL and friends, not pip.conf.
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
 		|| { echo "Python 3.11 or newer is needed (set PYTHON=python3.x)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet uv \
+		|| echo "uv could not be installed: pip installs the dependencies (slower)"
+
+pip_install = if [ -x $(BIN)/uv ] && $(BIN)/uv pip install --quiet --python $(BIN)/python $(1); \
+	then :; else $(BIN)/python -m pip install --quiet $(1); fi
 
 # Marker files: reinstall only when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	@$(call pip_install,-e .)
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[test]"
+	@$(call pip_install,-e ".[test]")
 	@touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed ## Create .venv and install the site's dependencies
 
 # bin/entrypoint is the same script the container image runs.
 run: install ## Migrate, load UK areas, seed the demo, print the admin login, serve on http://127.0.0.1:8000 (PORT overrides)
-	PYTHON=$(BIN)/python SITE_URL=$(SITE_URL) bin/entrypoint release
-	PYTHON=$(BIN)/python SITE_URL=$(SITE_URL) PORT=$(PORT) bin/entrypoint demo
-	PYTHON=$(BIN)/python SITE_URL=$(SITE_URL) PORT=$(PORT) bin/entrypoint dev
+	PYTHON=$(BIN)/python SITE_URL=$(SITE_URL) PORT=$(PORT) bin/entrypoint release --demo
+	PYTHON=$(BIN)/python SITE_URL=$(SITE_URL) PORT=$(PORT) bin/entrypoint dev --skip-checks
 
+# The site's languages besides English (docs/translating.md). locale/en_GB holds
+# only rewordings of libraries' English and is edited by hand.
+LOCALES := cy ur bn pa
+MESSAGES_IGNORE := --ignore=.venv --ignore=.axe --ignore=.redocly --ignore=node_modules \
+	--ignore=staticfiles --ignore=media --ignore=.test-media --ignore=tests --ignore=bench
+
+messages: install ## Gather the strings marked for translation into locale/<language>/LC_MESSAGES/django.po
+	$(BIN)/python manage.py makemessages $(addprefix -l ,$(LOCALES)) --no-obsolete --add-location file $(MESSAGES_IGNORE)
+
+# The compiled catalogues (.mo) are committed beside their .po, so a checkout (and
+# the container image) reads them as they are; a test fails when one is stale.
+compilemessages: install ## Compile the catalogues (.po -> .mo) the site reads
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules --ignore=.axe --ignore=.redocly
+
+# The browser tests need axe-core and the HTML test the Nu HTML Checker, both from
+# npm: installed here when npm is present (once; later runs find them). Without
+# npm those tests skip, and their message names the command that fixes it.
 test: $(VENV)/.installed-test ## Run the tests (PostgreSQL if DATABASE_URL points at it, else SQLite)
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory axe vnu; fi
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # axe-core (the accessibility engine the browser tests run) from the npm registry,
@@ -119,14 +143,17 @@ web: install ## Serve with gunicorn and the production settings (needs DJANGO_SE
 worker: install ## Run the task worker (mailings, searches, imports)
 	PYTHON=$(BIN)/python bin/entrypoint worker
 
-bench: bench-load bench-mail bench-api ## Run the benchmarks in bench/ (they print ratios against a baseline)
+bench: bench-load bench-mail bench-api bench-pledge ## Run the benchmarks in bench/ (they print ratios against a baseline)
 
 bench-load: $(VENV)/.installed-test ## Load test: gunicorn + locust at 16/64/256 clients on PostgreSQL (see docs/performance.md)
-	$(BIN)/pip install --quiet -e ".[bench]"
+	@$(call pip_install,-e ".[bench]")
 	$(BIN)/python bench/load.py $(BENCH_ARGS)
 
 bench-mail: $(VENV)/.installed-test ## Benchmark sending one update to 50,000 subscribers (BENCH_MAIL_N to change)
 	$(BIN)/python bench/mail.py
+
+bench-pledge: $(VENV)/.installed-test ## Pledge confirmations on PostgreSQL vs bare inserts, with exact counts checked (BENCH_PLEDGE_N, _WORKERS, _RATE)
+	$(BIN)/python bench/pledge.py
 
 bench-api: $(VENV)/.installed-test ## Partner API: endpoints vs a raw .values()+json.dumps baseline, 20,000 people (docs/performance.md)
 	$(BIN)/python bench/api.py $(BENCH_API_ARGS)

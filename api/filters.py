@@ -198,7 +198,10 @@ class PersonFilter(AreaRoleFilters):
     )
     status = django_filters.ChoiceFilter(
         choices=PersonStatus.choices,
-        help_text="Standing in the network: active, inactive or left.",
+        help_text=(
+            "How active they are: active, inactive or left. Whether they are in "
+            "the network at all is `network`."
+        ),
     )
     modified_since = django_filters.IsoDateTimeFilter(
         method="filter_nothing",

@@ -6,6 +6,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
 
 from . import me, viewsets
+from .pledges import PledgeCountViewSet
 from .stances import StanceViewSet
 from .throttles import ApiRateThrottle
 from .webhooks import views as webhooks
@@ -28,6 +29,7 @@ router.register("elections", viewsets.ElectionViewSet, basename="election")
 router.register("parties", viewsets.PartyViewSet, basename="party")
 router.register("groups", viewsets.GroupViewSet, basename="group")
 router.register("stances", StanceViewSet, basename="stance")
+router.register("pledges", PledgeCountViewSet, basename="pledge")
 router.register(
     r"webhooks/(?P<webhook_id>[^/.]+)/deliveries",
     webhooks.WebhookDeliveryViewSet,

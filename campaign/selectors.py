@@ -23,6 +23,7 @@ from django.db.models import Count, IntegerField, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from campaign.hexmap import load_layout
 from campaign.models import ASKING_KINDS, Position, StanceEvent
@@ -47,19 +48,19 @@ from network.visibility import (
 class StanceState(models.TextChoices):
     """A candidate's current state: their position, or why there is none."""
 
-    CEASEFIRE = Position.CEASEFIRE.value, "Calls for a ceasefire"
-    REFUSES = Position.REFUSES.value, "Refuses to call for a ceasefire"
-    UNCLEAR = Position.UNCLEAR.value, "Unclear"
-    NO_REPLY = "no_reply", "Asked, no reply"
-    NOT_ASKED = "not_asked", "Not asked yet"
+    CEASEFIRE = Position.CEASEFIRE.value, _("Calls for a ceasefire")
+    REFUSES = Position.REFUSES.value, _("Refuses to call for a ceasefire")
+    UNCLEAR = Position.UNCLEAR.value, _("Unclear")
+    NO_REPLY = "no_reply", _("Asked, no reply")
+    NOT_ASKED = "not_asked", _("Not asked yet")
 
 
 class ConstituencyState(models.TextChoices):
     """What the map shows for a constituency."""
 
-    SUPPORTER = "supporter", "A candidate calls for a ceasefire"
-    NO_SUPPORTER = "no_supporter", "All refuse, are unclear or silent"
-    NOT_ASKED = "not_asked", "Nobody asked yet"
+    SUPPORTER = "supporter", _("A candidate calls for a ceasefire")
+    NO_SUPPORTER = "no_supporter", _("All refuse, are unclear or silent")
+    NOT_ASKED = "not_asked", _("Nobody asked yet")
 
 
 def state_for(position: str, asked_count: int) -> StanceState:
@@ -167,17 +168,23 @@ def derive_stance(events) -> Stance:
 
 def stances_election() -> Election | None:
     """The election /where-they-stand/ shows unless the visitor picks another:
-    STANCES_ELECTION_ID, else the latest UK Parliament election that has
-    candidates."""
+    STANCES_ELECTION_ID, else the latest UK Parliament general election (not a
+    by-election, which covers one seat) that has candidates."""
     if settings.STANCES_ELECTION_ID:
         return Election.objects.filter(election_id=settings.STANCES_ELECTION_ID).first()
     return (
         Election.objects.filter(
-            kind=ElectionKind.PARLIAMENTARY, roles__kind=RoleKind.CANDIDATE
+            kind=ElectionKind.PARLIAMENTARY,
+            election_id__regex=GENERAL_ELECTION_ID,
+            roles__kind=RoleKind.CANDIDATE,
         )
         .order_by("-date")
         .first()
     )
+
+
+# A general election's id names no seat: parl.2024-07-04.
+GENERAL_ELECTION_ID = r"^parl\.[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 
 # The national map's choice that shows the sitting MPs instead of an election.
@@ -331,10 +338,13 @@ def overview(election=None, *, mps: bool = False) -> Overview:
 
 
 def constituency_map(summary: Overview) -> list[dict]:
-    """Each hexagon of the map (``campaign.hexmap``) with its constituency's state
-    and page address, for the where-they-stand page and the home page. Until the
-    areas are loaded (``load_areas``) there are none."""
+    """Each hexagon of the map (``campaign.hexmap``) with its constituency's state,
+    counted pledges (``pledges``, for the map's pledge mode) and page address,
+    for the where-they-stand page and the home page. Until the areas are loaded
+    (``load_areas``) there are none."""
     slugs = _slugs_by_gss()  # once: one cache read, not one per hex
+    # The pledge map mode colours each hexagon by its counted pledges.
+    pledges = pledge_counts_by_gss()
     hexes = []
     for cell in load_layout().cells:
         if cell.gss_code not in slugs:
@@ -346,6 +356,7 @@ def constituency_map(summary: Overview) -> list[dict]:
                 "state": state.value,
                 "label": state.label,
                 "url": reverse("stances:constituency", args=[slugs[cell.gss_code]]),
+                "pledges": pledges.get(cell.gss_code, 0),
             }
         )
     return hexes
@@ -502,3 +513,95 @@ def where_you_live(constituency, ward=None, *, election=None, audience=Audience.
         )
     ]
     return WhereYouLive(mps=mps, contests=contests, candidates=past)
+
+
+# ------------------------------------------------------------------ pledge and asks
+
+
+def pledge_count(area) -> int:
+    """Counted pledges in a constituency, region or nation: the sum of its few
+    counter rows (never a count of the pledges)."""
+    from django.db.models import Sum
+
+    from campaign.models import PledgeCount
+
+    if area is None:
+        return 0
+    total = PledgeCount.objects.filter(area=area).aggregate(n=Sum("pledges"))["n"]
+    return total or 0
+
+
+def pledge_total() -> int:
+    """Counted pledges across the UK: the nations' counters added up."""
+    from django.db.models import Sum
+
+    from campaign.models import PledgeCount
+
+    return (
+        PledgeCount.objects.filter(area__area_type=AreaType.NATION).aggregate(
+            total=Sum("pledges")
+        )["total"]
+        or 0
+    )
+
+
+def pledge_counts(*, area_type: str | None = None):
+    """Areas with pledges, each annotated with ``pledges`` (its counted pledges)
+    and ``pledges_updated_at``, for the API: counts only, no person."""
+    from django.db.models import Sum
+
+    areas = (
+        Area.objects.filter(pledge_counts__isnull=False)
+        .annotate(
+            pledges=Sum("pledge_counts__pledges"),
+            pledges_updated_at=Max("pledge_counts__updated_at"),
+        )
+        .order_by("name", "pk")
+    )
+    if area_type:
+        areas = areas.filter(area_type=area_type)
+    return areas
+
+
+def pledge_counts_by_gss() -> dict[str, int]:
+    """Counted pledges per constituency GSS code, for the hex map's pledge mode."""
+    from django.db.models import Sum
+
+    from campaign.models import PledgeCount
+
+    return dict(
+        PledgeCount.objects.filter(area__area_type=AreaType.CONSTITUENCY)
+        .values("area__gss_code")
+        .annotate(n=Sum("pledges"))
+        .values_list("area__gss_code", "n")
+        .order_by()
+    )
+
+
+@dataclass(frozen=True)
+class AskTally:
+    count: int
+    last_on: object  # a date, or None
+
+
+def constituent_asks(candidacy_ids) -> dict[int, AskTally]:
+    """Per candidacy: how many constituents asked through the site, and when
+    last (confirmed asks, sent or recorded). One query; no one named."""
+    from django.utils import timezone
+
+    from campaign.models import ASK_COUNTED, ConstituentAsk
+
+    rows = (
+        ConstituentAsk.objects.filter(
+            candidacy_id__in=list(candidacy_ids), status__in=ASK_COUNTED
+        )
+        .values("candidacy_id")
+        .annotate(n=Count("pk"), last=Max("confirmed_at"))
+        .order_by()
+    )
+    return {
+        row["candidacy_id"]: AskTally(
+            row["n"], timezone.localdate(row["last"]) if row["last"] else None
+        )
+        for row in rows
+    }

@@ -9,11 +9,14 @@ and reads go through ``campaign.selectors``.
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
+from campaign import cards
 from campaign.forms import ConstituencySearchForm, PostcodeForm
 from campaign.hexmap import load_layout
 from campaign.selectors import (
@@ -22,8 +25,10 @@ from campaign.selectors import (
     constituency_map,
     constituency_search,
     constituency_state,
+    constituent_asks,
     map_choice,
     overview,
+    pledge_count,
     stances_election,
     where_you_live,
 )
@@ -50,6 +55,12 @@ def _lookups_exhausted(request) -> bool:
     )
 
 
+NATIONAL_CARD_ALT = (
+    "How many candidates call for a ceasefire in Gaza, refuse, are unclear, "
+    "did not reply or were not asked yet."
+)
+
+
 def index(request):
     postcode_form = PostcodeForm(request.GET if "postcode" in request.GET else None)
     search_form = ConstituencySearchForm(request.GET if "q" in request.GET else None)
@@ -59,7 +70,7 @@ def index(request):
 
     if postcode_form.is_bound and postcode_form.is_valid():
         if _lookups_exhausted(request):
-            lookup_error = (
+            lookup_error = _(
                 "You've looked up a lot of postcodes in the last minute. Wait a "
                 "moment, or search by constituency name."
             )
@@ -83,7 +94,8 @@ def index(request):
                     return redirect(url)
                 postcode_form.add_error(
                     "postcode",
-                    f"{found.postcode} is not in a Westminster constituency we hold.",
+                    _("%(postcode)s is not in a Westminster constituency we hold.")
+                    % {"postcode": found.postcode},
                 )
     if search_form.is_bound and search_form.is_valid():
         results = list(constituency_search(search_form.cleaned_data["q"]))
@@ -122,12 +134,14 @@ def index(request):
         "hexes": hexes,
         "page_url": absolute_url(reverse("stances:index")),
         # For the site's SEO and sharing tags (templates/includes/seo.html).
-        "meta_title": "Where they stand",
-        "meta_description": (
+        "meta_title": _("Where they stand"),
+        "meta_description": _(
             "Find your constituency and see what every candidate said about a "
             "ceasefire in Gaza, and when."
         ),
         "canonical_url": absolute_url(reverse("stances:index")),
+        "og_image": reverse("stances:card"),
+        "og_image_alt": NATIONAL_CARD_ALT,
     }
     return render(request, "campaign/index.html", context, status=status)
 
@@ -152,6 +166,15 @@ def constituency(request, slug):
     candidates = here.candidates
     if election is not None and election.date >= timezone.localdate():
         election = None
+    # "Asked by N constituents": counts only, never who.
+    shown = [
+        *candidates,
+        *here.mps,
+        *(item for contest in here.contests for item in contest.candidates),
+    ]
+    tallies = constituent_asks(item.candidacy.pk for item in shown)
+    for item in shown:
+        item.constituent_asks = tallies.get(item.candidacy.pk)
     state = constituency_state(c.stance.state for c in candidates)
     page_url = absolute_url(reverse("stances:constituency", args=[area.slug]))
     context = {
@@ -162,18 +185,52 @@ def constituency(request, slug):
         "mps": here.mps,
         "contests": here.contests,
         "state": state,
+        "pledges": pledge_count(area),
         "page_url": page_url,
-        "share_text": f"Where do the candidates in {area.name} stand on a ceasefire?",
-        "meta_title": f"{area.name}: where they stand",
-        "meta_description": (
-            f"{state.label}. What each candidate in {area.name} said about a "
+        "share_text": _("Where do the candidates in %(area)s stand on a ceasefire?")
+        % {"area": area.name},
+        "meta_title": _("%(area)s: where they stand") % {"area": area.name},
+        "meta_description": _(
+            "%(state)s. What each candidate in %(area)s said about a "
             "ceasefire in Gaza, with the evidence."
-        ),
+        )
+        % {"state": state.label, "area": area.name},
         "canonical_url": page_url,
-        "ask_body": (
-            f"Dear candidate,\n\nI live in {area.name}. Before I decide how to "
+        "og_image": reverse("stances:constituency_card", args=[area.slug]),
+        "og_image_alt": (
+            f"{area.name}: what each candidate said about a ceasefire in Gaza."
+        ),
+        "ask_body": _(
+            "Dear candidate,\n\nI live in %(area)s. Before I decide how to "
             "vote, I would like to know: do you call for an immediate and lasting "
             "ceasefire in Gaza?\n\nThank you."
-        ),
+        )
+        % {"area": area.name},
     }
     return render(request, "campaign/constituency.html", context)
+
+
+# ------------------------------------------------------------------ social cards
+
+
+def _card_response(request, card) -> HttpResponse:
+    response = HttpResponse(cards.card_png(card), content_type="image/png")
+    response["ETag"] = f'"{card.cache_key().rsplit(":", 1)[1]}"'
+    # Sharing sites fetch the picture once per link; an hour keeps it fresh enough.
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@require_safe
+def national_social_card(request):
+    """The picture shown when the home page or where-they-stand is shared."""
+    card = cards.national_card(source=absolute_url("/"))
+    return _card_response(request, card)
+
+
+@require_safe
+def constituency_social_card(request, slug):
+    """The picture shown when a constituency's page is shared."""
+    area = get_object_or_404(Area, area_type=AreaType.CONSTITUENCY, slug=slug)
+    source = absolute_url(reverse("stances:constituency", args=[slug]))
+    return _card_response(request, cards.constituency_card(area=area, source=source))

@@ -89,7 +89,7 @@ class PersonFilterSet(WagtailFilterSet):
         help_text="Member, organiser, ally or tracked.",
     )
     status = django_filters.ChoiceFilter(
-        choices=PersonStatus.choices, help_text="Their standing in the network."
+        choices=PersonStatus.choices, help_text="How active they are."
     )
     public_profile = django_filters.BooleanFilter(
         label="Agreed to a public profile",

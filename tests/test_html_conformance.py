@@ -33,6 +33,11 @@ def _vnu_missing() -> str:
     if not Path(JAVA).exists():
         return "Java not found (apt-get install -y default-jre-headless)"
     if not VNU_JAR.exists():
+        if not shutil.which("npm"):
+            return (
+                "the Nu HTML Checker is not installed and npm is missing: run "
+                "`apt-get install -y npm`, then `make test` installs it"
+            )
         return f"the Nu HTML Checker is not at {VNU_JAR} (run `make vnu`)"
     return ""
 

@@ -17,13 +17,15 @@ from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import sanitize_address
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext
 from wagtail.rich_text import expand_db_html
 
 from ops import siteurl
+from ops.i18n import language_of
 from ops.text import html_to_text
 
 from . import tokens
-from .models import Mailing
+from .models import Mailing, MailingTranslation
 
 # Stands in for each recipient's unsubscribe link in the rendered templates. Only
 # characters that HTML escaping leaves alone, so it survives both templates as is.
@@ -71,20 +73,22 @@ def build_message(
 
 
 def confirmation_message(*, subscriber, request_id: int) -> EmailMultiAlternatives:
+    """In the language they signed up in; its links lead to pages in it too."""
     token = tokens.confirm_token(subscriber_id=subscriber.pk, request_id=request_id)
-    context = {
-        "name": subscriber.name,
-        "confirm_url": absolute_url(reverse("updates:confirm", args=[token])),
-        "unsubscribe_url": unsubscribe_url(subscriber.pk),
-        "valid_days": max(settings.UPDATES_CONFIRM_MAX_AGE // 86400, 1),
-    }
-    return build_message(
-        to=subscriber.email,
-        subject="Please confirm: updates from No Ceasefire No Vote",
-        text=render_to_string("updates/email/confirm.txt", context),
-        html=render_to_string("updates/email/confirm.html", context),
-        unsubscribe=context["unsubscribe_url"],
-    )
+    with language_of(subscriber.language):
+        context = {
+            "name": subscriber.name,
+            "confirm_url": absolute_url(reverse("updates:confirm", args=[token])),
+            "unsubscribe_url": unsubscribe_url(subscriber.pk),
+            "valid_days": max(settings.UPDATES_CONFIRM_MAX_AGE // 86400, 1),
+        }
+        return build_message(
+            to=subscriber.email,
+            subject=gettext("Please confirm: updates from No Ceasefire No Vote"),
+            text=render_to_string("updates/email/confirm.txt", context),
+            html=render_to_string("updates/email/confirm.html", context),
+            unsubscribe=context["unsubscribe_url"],
+        )
 
 
 # ------------------------------------------------------------------ mailings
@@ -92,7 +96,7 @@ def confirmation_message(*, subscriber, request_id: int) -> EmailMultiAlternativ
 _RELATIVE_HREF = re.compile(r'href="(/[^"]*)"')
 
 
-def mailing_body_html(mailing: Mailing) -> str:
+def mailing_body_html(mailing: Mailing | MailingTranslation) -> str:
     """The body as email-ready HTML: internal links expanded and made absolute, and
     anything but plain formatting removed."""
     html = nh3.clean(expand_db_html(mailing.body))
@@ -102,18 +106,27 @@ def mailing_body_html(mailing: Mailing) -> str:
 class MailingRenderer:
     """Renders a mailing's templates once, then makes each recipient's message."""
 
-    def __init__(self, mailing: Mailing, *, test: bool = False):
-        body_html = mailing_body_html(mailing)
+    def __init__(
+        self,
+        mailing: Mailing,
+        *,
+        test: bool = False,
+        translation: MailingTranslation | None = None,
+    ):
+        words = translation or mailing
+        language = translation.language if translation else settings.LANGUAGE_CODE
+        body_html = mailing_body_html(words)
         context = {
-            "subject": mailing.subject,
+            "subject": words.subject,
             "body_html": body_html,
             "body_text": html_to_text(body_html),
             "unsubscribe_url": LINK_PLACEHOLDER,
             "test": test,
         }
-        self.subject = f"[Test] {mailing.subject}" if test else mailing.subject
-        self.html = render_to_string("updates/email/mailing.html", context)
-        self.text = render_to_string("updates/email/mailing.txt", context)
+        self.subject = f"[Test] {words.subject}" if test else words.subject
+        with language_of(language):
+            self.html = render_to_string("updates/email/mailing.html", context)
+            self.text = render_to_string("updates/email/mailing.txt", context)
 
     def html_for(self, unsubscribe: str) -> str:
         return self.html.replace(LINK_PLACEHOLDER, unsubscribe)
@@ -204,3 +217,23 @@ def recipient_address(email: str) -> str:
 def new_message_id(domain: str, serial: int) -> str:
     """A unique Message-ID (without the angle brackets)."""
     return f"{time.time_ns()}.{serial}.{secrets.token_hex(6)}@{domain}"
+
+
+class MailingRenderers:
+    """A mailing's renderers, one per language its recipients read: the English,
+    and each translation it has. A recipient whose language has no translation
+    (or who signed up in English) gets the English."""
+
+    def __init__(self, mailing: Mailing, *, test: bool = False):
+        self.mailing = mailing
+        self.test = test
+        self._translations = {t.language: t for t in mailing.translations.all()}
+        self._renderers: dict[str, MailingRenderer] = {}
+
+    def for_language(self, language: str | None) -> MailingRenderer:
+        code = language if language in self._translations else ""
+        if code not in self._renderers:
+            self._renderers[code] = MailingRenderer(
+                self.mailing, test=self.test, translation=self._translations.get(code)
+            )
+        return self._renderers[code]

@@ -45,7 +45,7 @@ from network.progress import Progress
 from ops import siteurl
 
 from .mail import (
-    MailingRenderer,
+    MailingRenderers,
     MessageTemplate,
     new_message_id,
     recipient_address,
@@ -226,7 +226,7 @@ def _deliver(lease, report, retry_inline, connection_factory, out) -> None:
     mailing = Mailing.objects.get(pk=lease.mailing_id)
     _list_recipients(mailing, lease)
     _recover_interrupted(mailing, report)
-    renderer = MailingRenderer(mailing)
+    renderer = MailingRenderers(mailing)
     domain = siteurl.site_domain()
     pending = Delivery.objects.filter(
         mailing=mailing, status=DeliveryStatus.QUEUED
@@ -305,7 +305,13 @@ def _next_batch(mailing: Mailing) -> list[Delivery]:
     return list(
         Delivery.objects.filter(mailing=mailing, status=DeliveryStatus.QUEUED)
         .select_related("subscriber")
-        .only("pk", "attempts", "subscriber__email", "subscriber__status")
+        .only(
+            "pk",
+            "attempts",
+            "subscriber__email",
+            "subscriber__status",
+            "subscriber__language",
+        )
         .order_by("pk")[: settings.UPDATES_BATCH_SIZE]
     )
 
@@ -347,14 +353,13 @@ def _failure(delivery: Delivery, error: str, *, permanent: bool) -> dict:
     }
 
 
-def _smtp_error(exc: Exception) -> tuple[str, int | None]:
+def smtp_error_detail(exc: Exception) -> tuple[str, int | None]:
+    """An SMTP failure as (exception class and code, code): never the server's
+    words, which often quote the address."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        code, message = next(iter(exc.recipients.values()), (None, b""))
+        code, _message = next(iter(exc.recipients.values()), (None, b""))
     else:
         code = getattr(exc, "smtp_code", None)
-        message = getattr(exc, "smtp_error", b"")
-    if isinstance(message, bytes):
-        message = message.decode("utf-8", "replace")
     # The server's words often quote the address; keep the code and class only.
     detail = f"{type(exc).__name__} {code}" if code else type(exc).__name__
     return detail, code
@@ -399,14 +404,15 @@ class _Handover:
 class _Sender:
     """Sends one recipient's copy over an open connection.
 
-    Over SMTP the mailing's message is built once per batch (``MessageTemplate``)
-    and each copy handed to smtplib as bytes, as Django's SMTP backend would;
-    other backends (the console, the tests' outbox) get a message object each."""
+    Over SMTP each language's message is built once per batch
+    (``MessageTemplate``) and each copy handed to smtplib as bytes, as Django's
+    SMTP backend would; other backends (the console, the tests' outbox) get a
+    message object each."""
 
-    def __init__(self, connection, renderer, domain):
-        self.connection, self.renderer, self.domain = connection, renderer, domain
+    def __init__(self, connection, domain):
+        self.connection, self.domain = connection, domain
         smtp = getattr(connection, "connection", None)
-        self.template = None
+        self.smtp = None
         if (
             isinstance(connection, SMTPBackend)
             and isinstance(smtp, smtplib.SMTP)
@@ -415,22 +421,31 @@ class _Sender:
             and "send_messages" not in vars(connection)
         ):
             self.smtp = smtp
-            self.template = MessageTemplate.build(renderer)
+        self.templates: dict[int, MessageTemplate | None] = {}
 
-    def send(self, delivery, email: str, unsubscribe: str) -> None:
-        if self.template is None:
-            message = self.renderer.message(
+    def _template(self, renderer) -> "MessageTemplate | None":
+        if self.smtp is None:
+            return None
+        key = id(renderer)
+        if key not in self.templates:
+            self.templates[key] = MessageTemplate.build(renderer)
+        return self.templates[key]
+
+    def send(self, delivery, renderer, email: str, unsubscribe: str) -> None:
+        template = self._template(renderer)
+        if template is None:
+            message = renderer.message(
                 to=email, unsubscribe=unsubscribe, connection=self.connection
             )
             self.connection.send_messages([message])
             return
         to = recipient_address(email)
-        data = self.template.render(
+        data = template.render(
             to=to,
             unsubscribe=unsubscribe,
             message_id=new_message_id(self.domain, delivery.pk),
         )
-        self.smtp.sendmail(self.template.sender, [to], data)
+        self.smtp.sendmail(template.sender, [to], data)
 
 
 def _send_batch(batch, renderer, connection_factory, report, lease, domain) -> None:
@@ -439,7 +454,7 @@ def _send_batch(batch, renderer, connection_factory, report, lease, domain) -> N
         connection.open()
     except (OSError, smtplib.SMTPException) as exc:
         # Nothing was sent: every row counts one failed attempt.
-        detail, _code = _smtp_error(exc)
+        detail, _code = smtp_error_detail(exc)
         for delivery in batch:
             error = f"could not connect: {detail}"
             outcome = _failure(delivery, error, permanent=False)
@@ -447,7 +462,7 @@ def _send_batch(batch, renderer, connection_factory, report, lease, domain) -> N
             report.failed += outcome["status"] == DeliveryStatus.FAILED
         return
     handover = _Handover(connection)
-    sender = _Sender(connection, renderer, domain)
+    sender = _Sender(connection, domain)
     try:
         for delivery in batch:
             lease.renew()
@@ -458,7 +473,12 @@ def _send_batch(batch, renderer, connection_factory, report, lease, domain) -> N
                 continue
             handover.arm(lambda delivery=delivery: lease.hand_over(delivery))
             try:
-                sender.send(delivery, subscriber.email, unsubscribe_url(subscriber.pk))
+                sender.send(
+                    delivery,
+                    renderer.for_language(subscriber.language),
+                    subscriber.email,
+                    unsubscribe_url(subscriber.pk),
+                )
             except smtplib.SMTPServerDisconnected as exc:
                 # The connection is gone. Before the content went, this row failed
                 # once; after, it may have arrived. The rest of the batch was never
@@ -478,7 +498,7 @@ def _send_batch(batch, renderer, connection_factory, report, lease, domain) -> N
                     report.failed += outcome["status"] == DeliveryStatus.FAILED
                 return
             except (OSError, smtplib.SMTPException) as exc:
-                detail, code = _smtp_error(exc)
+                detail, code = smtp_error_detail(exc)
                 permanent = bool(code and 500 <= code < 600)
                 outcome = _failure(delivery, detail, permanent=permanent)
                 _record(delivery, **outcome)

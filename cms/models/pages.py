@@ -3,6 +3,7 @@ and standard pages. Events live in ``events.py``."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -86,6 +87,16 @@ class HomePage(SitePage):
         index.SearchField("headline"),
         index.SearchField("intro"),
     ]
+
+    # Shared without a picture of its own, the home page shows the national card
+    # drawn by the server (campaign.cards).
+    social_card_alt = (
+        "How many candidates call for a ceasefire in Gaza, refuse, are unclear, "
+        "did not reply or were not asked yet."
+    )
+
+    def social_card_path(self) -> str:
+        return reverse("stances:card")
 
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]

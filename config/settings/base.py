@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "api",
     "ops",
     # Wagtail
+    # Editors translate pages in the admin (wagtail-localize: translation side by
+    # side with the source, kept in step when the source changes).
+    "wagtail_localize",
+    "wagtail_localize.locales",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -96,8 +100,13 @@ MIDDLEWARE = [
     # A NUL in the address, a parameter or a header is a 400 here, before the page
     # cache, the session or any view could take it to the database.
     "ops.badinput.RejectNullCharactersMiddleware",
+    # An arrival on an English address goes to the visitor's language (their
+    # earlier choice, else Accept-Language) before the page cache answers.
+    "ops.i18n.FirstVisitLanguageMiddleware",
     "ops.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language comes from the address (/ur/...); English has no prefix.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -193,12 +202,27 @@ AUTH_PASSWORD_VALIDATORS[1]["OPTIONS"] = {"min_length": 12}
 LOGIN_URL = "account_login"
 
 # ------------------------------------------------------------------ i18n
+# English (the default, addresses without a prefix), Welsh, and the languages
+# of the campaign's strongholds: Urdu (right to left), Bengali and Punjabi in
+# Gurmukhi. Names in English here (Django and the admin show them); the public
+# switcher names each in itself (ops/i18n.py).
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [
+    ("en-gb", "English"),
+    ("cy", "Welsh"),
+    ("ur", "Urdu"),
+    ("bn", "Bengali"),
+    ("pa", "Punjabi"),
+]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
-# The site's own catalogue, which rewords django-allauth's Title Case ("Confirm
+# The site's catalogues (locale/<language>/LC_MESSAGES/django.po, see
+# docs/translating.md). en_GB also rewords django-allauth's Title Case ("Confirm
 # Access") in sentence case like the rest of the site.
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Pages and their translations: one page tree per language in the admin.
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 USE_TZ = True
 
 # ------------------------------------------------------------------ static & media
@@ -486,6 +510,27 @@ UPDATES_RETRY_DELAY = env.int("UPDATES_RETRY_DELAY", default=300)
 # mailing waits; it must stay above what one message can take (EMAIL_TIMEOUT for
 # each step of the SMTP exchange).
 UPDATES_SENDER_LEASE = env.float("UPDATES_SENDER_LEASE", default=120)
+
+# ------------------------------------------------------------------ pledge and asks
+# Pledges (and asks) per client address: a burst limit and a sustained one. Over
+# either, a pledge is held (kept, not counted); the visitor's answer is the same.
+PLEDGE_BURST_LIMIT = env.int("PLEDGE_BURST_LIMIT", default=5)
+PLEDGE_BURST_WINDOW = env.int("PLEDGE_BURST_WINDOW", default=60)
+PLEDGE_SUSTAINED_LIMIT = env.int("PLEDGE_SUSTAINED_LIMIT", default=20)
+PLEDGE_SUSTAINED_WINDOW = env.int("PLEDGE_SUSTAINED_WINDOW", default=3600)
+# Hours the client address's hash and network prefix are kept on a pledge or ask
+# (long enough to find and undo a flood, then cleared).
+PLEDGE_CLIENT_RETENTION_HOURS = env.int("PLEDGE_CLIENT_RETENTION_HOURS", default=72)
+# Confirmations in one constituency within the window that alert coordinators.
+PLEDGE_SPIKE_THRESHOLD = env.int("PLEDGE_SPIKE_THRESHOLD", default=250)
+PLEDGE_SPIKE_WINDOW = env.int("PLEDGE_SPIKE_WINDOW", default=3600)
+# Seconds a pledge or ask confirmation link works.
+PLEDGE_CONFIRM_MAX_AGE = env.int("PLEDGE_CONFIRM_MAX_AGE", default=14 * 24 * 3600)
+# The campaign's last day: after it, pledges and asks are anonymised (counts kept).
+# (ISO date, e.g. 2027-05-31; empty: not set, nothing is anonymised.)
+CAMPAIGN_ENDS_ON = env("CAMPAIGN_ENDS_ON", default="") or None
+# Days between two asks from one constituent to one candidate.
+ASK_INTERVAL_DAYS = env.int("ASK_INTERVAL_DAYS", default=7)
 
 # ------------------------------------------------------------------ webhooks
 # Partners' webhook endpoints (api/webhooks/, docs/api.md). Addresses must be

@@ -150,7 +150,10 @@ class Election(TimestampedModel):
 
 
 class PersonStatus(models.TextChoices):
-    ACTIVE = "active", "Active in the network"
+    """How active someone is; whether they are in the network at all is
+    ``NetworkStatus``."""
+
+    ACTIVE = "active", "Active"
     INACTIVE = "inactive", "Inactive"
     LEFT = "left", "Left the network"
 

@@ -12,6 +12,8 @@ from icalendar import Calendar
 
 from cms.services import registration_create, site_sync_with_public_address
 from network.members import services as member_services
+from tests.campaign.conftest import wording  # noqa: F401 - a fixture
+from tests.campaign.test_pledge import form as pledge_form
 from tests.factories import PersonFactory
 from tests.updates.factories import MailingFactory, SubscriberFactory
 from tests.updates.test_signup import form_data
@@ -51,7 +53,12 @@ def assert_on_site(found: list[str], where: str):
 
 
 def test_every_link_in_every_email_starts_with_the_site_url(
-    public_address, site_pages, superuser, django_capture_on_commit_callbacks
+    public_address,
+    site_pages,
+    superuser,
+    uk_areas,
+    wording,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     # A request on another host and port than the public one.
     client = Client(HTTP_HOST="127.0.0.1:8000")
@@ -76,6 +83,8 @@ def test_every_link_in_every_email_starts_with_the_site_url(
         defaults={"verified": True, "primary": True},
     )
     client.post("/accounts/password/reset/", {"email": superuser.email})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/pledge/", pledge_form(email="pledges@example.org"))
 
     kinds = {
         "confirm": "signs.up@example.org",
@@ -83,6 +92,7 @@ def test_every_link_in_every_email_starts_with_the_site_url(
         "invitation": "invited@example.org",
         "registration": "comes@example.org",
         "password reset": superuser.email,
+        "pledge": "pledges@example.org",
     }
     by_recipient = {message.to[0]: message for message in mail.outbox}
     assert set(kinds.values()) <= set(by_recipient), [m.to for m in mail.outbox]
