@@ -562,6 +562,7 @@ def test_production_settings_refuse_private_targets():
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": "x" * 50,
         "DJANGO_ALLOWED_HOSTS": "example.org",
+        "SITE_URL": "https://example.org",
         "WEBHOOKS_ALLOW_PRIVATE_TARGETS": "true",
     }
     result = subprocess.run(  # noqa: S603
