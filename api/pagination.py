@@ -11,7 +11,7 @@ in the same order.
 
 import base64
 import binascii
-from collections import OrderedDict
+import json
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -19,7 +19,6 @@ from django.db.models import Q
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from .serializers import PersonTombstoneSerializer
@@ -119,14 +118,16 @@ def decode_cursor(token: str) -> tuple[datetime, int, int]:
         ) from None
 
 
-def after(position: tuple[datetime, int, int], kind: int, ts_field: str) -> Q:
+def after(
+    position: tuple[datetime, int, int], kind: int, ts_field: str, pk_field="pk"
+) -> Q:
     """Rows of ``kind`` whose (time, kind, id) sorts after ``position``."""
     when, at_kind, pk = position
     later = Q(**{f"{ts_field}__gt": when})
     if kind > at_kind:
         return later | Q(**{ts_field: when})
     if kind == at_kind:
-        return later | Q(**{ts_field: when, "pk__gt": pk})
+        return later | Q(**{ts_field: when, f"{pk_field}__gt": pk})
     return later
 
 
@@ -147,11 +148,14 @@ class ChangeFeed:
         # not committed yet; leaving them for the next call means none is missed.
         self.until = timezone.now() - settle
 
-    def page(self, people, tombstones):
-        people = list(
-            people.filter(after(self.position, PERSON, "updated_at"))
-            .filter(updated_at__lte=self.until)
-            .order_by("updated_at", "pk")[: self.size + 1]
+    def page(self, documents, tombstones):
+        """Stored documents (person id, change time, JSON text) and tombstones of
+        this page, oldest change first."""
+        documents = list(
+            documents.filter(after(self.position, PERSON, "modified", "person_id"))
+            .filter(modified__lte=self.until)
+            .order_by("modified", "person_id")
+            .values_list("person_id", "modified", "text")[: self.size + 1]
         )
         tombstones = list(
             tombstones.filter(after(self.position, TOMBSTONE, "removed_at"))
@@ -159,7 +163,7 @@ class ChangeFeed:
             .order_by("removed_at", "pk")[: self.size + 1]
         )
         events = sorted(
-            [((p.updated_at, PERSON, p.pk), p) for p in people]
+            [((when, PERSON, pk), text) for pk, when, text in documents]
             + [((t.removed_at, TOMBSTONE, t.pk), t) for t in tombstones],
             key=lambda event: event[0],
         )
@@ -167,7 +171,7 @@ class ChangeFeed:
         events = events[: self.size]
         if events:
             self.position = events[-1][0]
-        self.people = [obj for key, obj in events if key[1] == PERSON]
+        self.people = [(key[0], obj) for key, obj in events if key[1] == PERSON]
         self.tombstones = [obj for key, obj in events if key[1] == TOMBSTONE]
         return self.people, self.tombstones
 
@@ -182,17 +186,56 @@ class ChangeFeed:
         url = remove_query_param(url, "modified_since")
         return replace_query_param(url, "cursor", self.cursor)
 
-    def response(self, results, deleted) -> Response:
-        return Response(
-            OrderedDict(
-                [
-                    ("next", self.next_link()),
-                    ("cursor", self.cursor),
-                    ("results", results),
-                    ("deleted", deleted),
-                ]
-            )
+    def body(self, results: list[str], deleted) -> str:
+        """The answer's JSON text around the stored documents' own."""
+        return (
+            f'{{"next": {json.dumps(self.next_link())}, '
+            f'"cursor": {json.dumps(self.cursor)}, '
+            f'"results": [{", ".join(results)}], "deleted": {json.dumps(deleted)}}}'
         )
+
+
+# ------------------------------------------------------------------ keyset pages
+
+# Numbered pages as far as this; `next` from the last one continues by keyset
+# (`cursor`), whose cost does not grow with the depth. Any page number can still
+# be asked for.
+NUMBERED_PAGES = 10
+LIST_CURSOR = "list"
+
+
+def encode_list_cursor(ordering: str, values: list) -> str:
+    """Where a list page ends: the ordering and the last row's sort values."""
+    raw = json.dumps([LIST_CURSOR, ordering, values], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_list_cursor(token: str) -> tuple[str, list] | None:
+    """(ordering, values) of a list cursor, or None for any other token (the
+    change feed's)."""
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+        kind, ordering, values = json.loads(raw)
+    except (ValueError, binascii.Error, UnicodeDecodeError, TypeError):
+        return None
+    if kind != LIST_CURSOR or not isinstance(values, list):
+        return None
+    return ordering, values
+
+
+def keyset_after(fields: list[tuple[str, bool]], values: list) -> Q:
+    """Rows sorting after ``values`` in the order of ``fields`` ((name,
+    descending) pairs, the last a unique key). The leading condition on the
+    first field alone lets the index seek straight to the page."""
+    first, first_desc = fields[0]
+    q = Q()
+    for i, (name, desc) in enumerate(fields):
+        step = Q(**{f"{name}__{'lt' if desc else 'gt'}": values[i]})
+        for prior, _ in fields[:i]:
+            step &= Q(**{prior: values[fields.index((prior, _))]})
+        q |= step
+    lead = Q(**{f"{first}__{'lte' if first_desc else 'gte'}": values[0]})
+    return lead & q
 
 
 class PeoplePagination(PagePagination):
