@@ -257,7 +257,7 @@ def populate(n: int, small: int, killed_size: int) -> dict[str, int]:
             subject=f"Bench {name}", body=body, status=MailingStatus.QUEUED
         )
         if target:
-            mailing.target_constituencies.set([target])
+            mailing.target_areas.set([target])
         ids[name] = mailing.pk
     return ids
 

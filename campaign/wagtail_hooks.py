@@ -7,6 +7,7 @@ written with ``campaign.services.stance_record``.
 
 import django_filters
 from django import forms
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html
 from wagtail import hooks
@@ -76,6 +77,9 @@ class CandidacyFilterSet(WagtailFilterSet):
 
 
 class CandidacyIndexView(generic.IndexView):
+    # The model is Role; the page is about candidacies, as its menu item says.
+    page_title = "Candidacies"
+
     def get_base_queryset(self):
         return candidacies_with_stance(
             Role.objects.filter(kind=RoleKind.CANDIDATE).select_related(
@@ -136,8 +140,13 @@ class CandidacyViewSet(ModelViewSet):
     list_per_page = 50
     form_fields = ["kind"]  # never shown: nobody may add or edit here
     list_display = [
-        TitleColumn("person", label="Candidate", get_url=person_edit_url),
-        Column("area", label="Constituency or ward"),
+        TitleColumn(
+            "person",
+            label="Candidate",
+            get_url=person_edit_url,
+            classname="keep-words",
+        ),
+        Column("area", label="Constituency or ward", classname="keep-words"),
         Column("party", label="Party"),
         Column("election", label="Election"),
         StateColumn("state", label="Where they stand"),
@@ -150,6 +159,11 @@ class CandidacyViewSet(ModelViewSet):
         "last_asked_on",
     ]  # fmt: skip
     export_filename = "candidacies"
+
+
+@hooks.register("insert_global_admin_css")
+def admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("css/admin.css"))
 
 
 # ------------------------------------------------------------------ stance events

@@ -160,6 +160,17 @@ class PendingSignup(models.Model):
 # ------------------------------------------------------------------ mailings
 
 
+# What a mailing can be aimed at: subscribers are placed by their constituency,
+# which lies in a region and nation and overlaps one or more councils.
+MAILING_TARGET_TYPES = [
+    AreaType.NATION,
+    AreaType.REGION,
+    AreaType.COUNTY,
+    AreaType.LOCAL_AUTHORITY,
+    AreaType.CONSTITUENCY,
+]
+
+
 class MailingStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     QUEUED = "queued", "Queued"
@@ -175,21 +186,16 @@ class Mailing(models.Model):
         features=["h2", "h3", "bold", "italic", "link", "ol", "ul"],
         help_text="Sent as HTML with a plain-text copy; an unsubscribe link is added.",
     )
-    target_regions = models.ManyToManyField(
+    target_areas = models.ManyToManyField(
         "network.Area",
         blank=True,
         related_name="+",
-        limit_choices_to={"area_type__in": [AreaType.REGION, AreaType.NATION]},
-        verbose_name="regions or nations",
-        help_text="Only subscribers in these. Leave both targets empty for everyone.",
-    )
-    target_constituencies = models.ManyToManyField(
-        "network.Area",
-        blank=True,
-        related_name="+",
-        limit_choices_to={"area_type": AreaType.CONSTITUENCY},
-        verbose_name="constituencies",
-        help_text="Only subscribers in these (added to any regions chosen).",
+        limit_choices_to={"area_type__in": MAILING_TARGET_TYPES},
+        verbose_name="who gets it",
+        help_text=(
+            "Only subscribers in these regions, nations, councils or constituencies. "
+            "Leave empty for everyone."
+        ),
     )
     status = models.CharField(
         max_length=10,

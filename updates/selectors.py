@@ -1,8 +1,11 @@
 """Reads: who a mailing goes to, how far its sending got, the consent evidence."""
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, When
+
+from network.models import Area, AreaType
 
 from .models import (
+    MAILING_TARGET_TYPES,
     ConsentAction,
     ConsentEvent,
     Delivery,
@@ -15,17 +18,41 @@ from .models import (
 
 def mailing_audience(*, mailing: Mailing) -> QuerySet[Subscriber]:
     """Confirmed subscribers in the mailing's target: everyone when it has none,
-    else those whose constituency is chosen or lies in a chosen region or nation.
-    Subscribers without a known constituency only get untargeted mailings."""
+    else those whose constituency is chosen, lies in a chosen region or nation, or
+    overlaps a chosen council (a county through its districts). Subscribers without
+    a known constituency only get untargeted mailings."""
     audience = Subscriber.objects.filter(status=SubscriberStatus.CONFIRMED)
-    region_ids = list(mailing.target_regions.values_list("pk", flat=True))
-    constituency_ids = list(mailing.target_constituencies.values_list("pk", flat=True))
-    if not region_ids and not constituency_ids:
+    target_ids = list(mailing.target_areas.values_list("pk", flat=True))
+    if not target_ids:
         return audience
-    return audience.filter(
-        Q(constituency__in=constituency_ids)
-        | Q(constituency__region__in=region_ids)
-        | Q(constituency__nation__in=region_ids)
+    constituencies = Area.objects.filter(area_type=AreaType.CONSTITUENCY).filter(
+        Q(pk__in=target_ids)
+        | Q(region__in=target_ids)
+        | Q(nation__in=target_ids)
+        | Q(council_overlaps__council__in=target_ids)
+        | Q(council_overlaps__council__parent__in=target_ids)
+    )
+    return audience.filter(constituency__in=constituencies.values("pk"))
+
+
+# At most this many areas are offered for one search in the mailing form.
+TARGET_SEARCH_LIMIT = 15
+
+
+def mailing_target_search(text: str, *, limit: int = TARGET_SEARCH_LIMIT) -> list[Area]:
+    """Regions, nations, councils and constituencies whose name holds every word
+    of ``text``: exact names first, then alphabetically."""
+    words = " ".join(text.split()).split()[:8]
+    if not words:
+        return []
+    query = Q()
+    for word in words:
+        query &= Q(name__icontains=word)
+    exact = Q(name__iexact=" ".join(words))
+    return list(
+        Area.objects.filter(query, area_type__in=MAILING_TARGET_TYPES)
+        .annotate(exact=Case(When(exact, then=0), default=1))
+        .order_by("exact", "name", "pk")[:limit]
     )
 
 

@@ -233,6 +233,17 @@ def subscriber_unsubscribe(
 # ------------------------------------------------------------------ mailings
 
 
+def mailing_create(*, form, actor) -> Mailing:
+    """Save a new draft from the admin form, recording who wrote it."""
+    with transaction.atomic():
+        mailing = form.save(commit=False)
+        mailing.created_by = actor
+        mailing.full_clean()
+        mailing.save()
+        form.save_m2m()
+    return mailing
+
+
 def mailing_queue(*, mailing: Mailing, actor) -> Mailing:
     """Hand a draft to the background sender. The recipients are fixed when the
     sender starts; sending itself is ``sending.mailing_deliver``."""

@@ -10,25 +10,26 @@ import django_filters
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
-from wagtail.admin.widgets.button import Button
+from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from network.models import Area, AreaType
 
 from . import consent, selectors, services
+from .admin_widgets import AreaSearchWidget
 from .mail import MailingRenderer
 from .models import (
     ConsentAction,
@@ -89,6 +90,30 @@ class MailingEditView(generic.EditView):
         return super().dispatch(request, *args, **kwargs)
 
     @cached_property
+    def header_buttons(self):
+        """Testing and sending sit beside the title, not under a menu: each opens a
+        page that says what will happen and asks to confirm."""
+        buttons = [
+            *super().header_buttons,
+            HeaderButton(
+                "Send a test",
+                url=reverse("updates_mailing:send_test", args=[self.object.pk]),
+                icon_name="mail",
+                priority=10,
+            ),
+        ]
+        if user_may_send(self.request.user):
+            buttons.append(
+                HeaderButton(
+                    "Send to subscribers",
+                    url=reverse("updates_mailing:send", args=[self.object.pk]),
+                    icon_name="mail",
+                    priority=20,
+                )
+            )
+        return buttons
+
+    @cached_property
     def header_more_buttons(self):
         return [
             *super().header_more_buttons,
@@ -101,11 +126,6 @@ class MailingEditView(generic.EditView):
             ),
         ]
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["mailing_actions"] = True
-        return context
-
 
 class MailingDeleteView(generic.DeleteView):
     def dispatch(self, request, *args, **kwargs):
@@ -117,11 +137,7 @@ class MailingDeleteView(generic.DeleteView):
 
 class MailingCreateView(generic.CreateView):
     def save_instance(self):
-        instance = self.form.save(commit=False)
-        instance.created_by = self.request.user
-        instance.save()
-        self.form.save_m2m()
-        return instance
+        return services.mailing_create(form=self.form, actor=self.request.user)
 
 
 class MailingInspectView(generic.InspectView):
@@ -137,6 +153,24 @@ class MailingInspectView(generic.InspectView):
         context["test_url"] = reverse("updates_mailing:send_test", args=[mailing.pk])
         context["send_url"] = reverse("updates_mailing:send", args=[mailing.pk])
         return context
+
+    def get_created_by_display_value(self):
+        return _who(self.object.created_by)
+
+    def get_queued_by_display_value(self):
+        if self.object.queued_at is None:
+            return "Not yet"
+        return _who(self.object.queued_by)
+
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        return "Not yet" if value is None else value
+
+
+def _who(user) -> str:
+    if user is None:
+        return "Not recorded (made by the demo data, or the account was deleted)"
+    return user.get_full_name() or user.get_username()
 
     @cached_property
     def header_more_buttons(self):
@@ -163,17 +197,40 @@ def mailing_preview(request, pk):
     return response
 
 
+def _back_to(mailing) -> str:
+    name = "updates_mailing:edit" if mailing.is_draft else "updates_mailing:inspect"
+    return reverse(name, args=[mailing.pk])
+
+
 def mailing_send_test(request, pk):
+    """Send the saved version to the editor's own address, after they confirm."""
     mailing = _mailing_for(request, pk)
-    if request.method != "POST":
-        return redirect("updates_mailing:inspect", pk)
-    try:
-        address = services.mailing_send_test(mailing=mailing, user=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, f"A test copy was sent to {address}.")
-    return redirect("updates_mailing:inspect", pk)
+    if request.method == "POST":
+        try:
+            address = services.mailing_send_test(mailing=mailing, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"A test copy was sent to {address}.")
+        return redirect(_back_to(mailing))
+    return TemplateResponse(
+        request,
+        "updates/admin/mailing_send_test.html",
+        {
+            "mailing": mailing,
+            "back_url": _back_to(mailing),
+            "test_url": reverse("updates_mailing:send_test", args=[pk]),
+        },
+    )
+
+
+def mailing_area_search(request):
+    """Areas a mailing may target whose name holds what the editor typed (JSON)."""
+    policy = MailingPermissionPolicy(Mailing)
+    if not policy.user_has_any_permission(request.user, ["add", "change"]):
+        raise PermissionDenied
+    areas = selectors.mailing_target_search(request.GET.get("q", "")[:100])
+    return JsonResponse({"results": [{"id": a.pk, "label": str(a)} for a in areas]})
 
 
 def mailing_send(request, pk):
@@ -196,7 +253,7 @@ def mailing_send(request, pk):
         {
             "mailing": mailing,
             "audience_count": selectors.mailing_audience(mailing=mailing).count(),
-            "inspect_url": reverse("updates_mailing:inspect", args=[pk]),
+            "inspect_url": _back_to(mailing),
             "send_url": reverse("updates_mailing:send", args=[pk]),
         },
     )
@@ -232,7 +289,7 @@ class MailingViewSet(ModelViewSet):
     inspect_view_class = MailingInspectView
     inspect_view_enabled = True
     inspect_view_fields = [
-        "subject", "target_regions", "target_constituencies", "created_at",
+        "subject", "target_areas", "created_at",
         "created_by", "queued_at", "queued_by", "recipients_listed_at", "finished_at",
     ]  # fmt: skip
     copy_view_enabled = False
@@ -262,10 +319,7 @@ class MailingViewSet(ModelViewSet):
     panels = [
         FieldPanel("subject"),
         FieldPanel("body"),
-        MultiFieldPanel(
-            [FieldPanel("target_regions"), FieldPanel("target_constituencies")],
-            heading="Who gets it (optional)",
-        ),
+        FieldPanel("target_areas", widget=AreaSearchWidget),
     ]
 
     def get_urlpatterns(self):
@@ -274,6 +328,7 @@ class MailingViewSet(ModelViewSet):
             path("preview/<int:pk>/", mailing_preview, name="preview"),
             path("send-test/<int:pk>/", mailing_send_test, name="send_test"),
             path("send/<int:pk>/", mailing_send, name="send"),
+            path("areas/", mailing_area_search, name="area_search"),
         ]
 
 

@@ -284,8 +284,7 @@ def test_targeting_by_region_and_constituency(
         ),
     }
     mailing = MailingFactory()
-    mailing.target_regions.set([north_west, wales])
-    mailing.target_constituencies.set([chosen])
+    mailing.target_areas.set([north_west, wales, chosen])
     queue(mailing, capture=django_capture_on_commit_callbacks)
     assert sorted(smtp_server.recipients()) == sorted(
         people[k].email for k in ("nw", "wales", "chosen")
