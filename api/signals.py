@@ -17,6 +17,7 @@ whose answer names it.
 
 import threading
 
+from django.db import connection
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
@@ -94,7 +95,10 @@ PARTS_OF_A_PERSON = (Role, ContactDetail, Affiliation, GroupMembership)
 def _touch(person_id):
     """Mark the person changed and rebuild their documents; returns the time."""
     now = timezone.now()
-    if not person_id or person_id in _being_deleted():
+    deleting = _being_deleted()
+    if deleting and not connection.in_atomic_block:
+        deleting.clear()  # a deletion always runs in a transaction: none is
+    if not person_id or person_id in deleting:
         return now
     Person.objects.filter(pk=person_id).update(updated_at=now)
     documents_rebuild([person_id])
