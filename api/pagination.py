@@ -1,12 +1,17 @@
 """Pages of results, and the change feed partners use to stay in sync.
 
 Ordinary lists are numbered pages: 50 rows by default, up to 500 with
-``page_size``. The people list turns into a change feed when asked for changes
-(``modified_since`` or ``cursor``): rows come oldest change first, ordered by
-(time of change, kind, id), and each page carries a ``cursor`` just past its last
-row. A person changed while a partner pages gets a newer change time, so they
-reappear further on rather than being skipped; removed people arrive as tombstones
-in the same order.
+``page_size``. The people list gives numbered pages for its first
+``NUMBERED_PAGES`` and then continues by keyset: ``next`` carries a ``cursor``
+holding the last row's sort values, so a deep page costs what the first does
+(an OFFSET would read and skip every row before it).
+
+The people list turns into a change feed when asked for changes
+(``modified_since`` or a change feed's ``cursor``): rows come oldest change
+first, ordered by (time of change, kind, id), and each page carries a ``cursor``
+just past its last row. A person changed while a partner pages gets a newer
+change time, so they reappear further on rather than being skipped; removed
+people arrive as tombstones in the same order.
 """
 
 import base64
@@ -15,7 +20,12 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.fields.tuple_lookups import (
+    Tuple,
+    TupleGreaterThan,
+    TupleLessThan,
+)
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
@@ -223,16 +233,45 @@ def decode_list_cursor(token: str) -> tuple[str, list] | None:
     return ordering, values
 
 
-def keyset_after(fields: list[tuple[str, bool]], values: list) -> Q:
+def keyset_values(fields: list[tuple[str, bool]], values: list) -> list:
+    """A list cursor's values as the columns hold them; a 400 for any other."""
+    converted = []
+    try:
+        if len(values) != len(fields):
+            raise ValueError
+        for (name, _), value in zip(fields, values, strict=True):
+            if name == "modified":
+                value = datetime.fromisoformat(value)
+                if timezone.is_naive(value):
+                    raise ValueError
+            elif name == "person_id":
+                if not isinstance(value, int) or isinstance(value, bool):
+                    raise ValueError
+            elif not isinstance(value, str):
+                raise ValueError
+            converted.append(value)
+    except (TypeError, ValueError):
+        raise ValidationError(
+            {"cursor": "This cursor belongs to another ordering."}
+        ) from None
+    return converted
+
+
+def keyset_after(fields: list[tuple[str, bool]], values: list):
     """Rows sorting after ``values`` in the order of ``fields`` ((name,
-    descending) pairs, the last a unique key). The leading condition on the
-    first field alone lets the index seek straight to the page."""
+    descending) pairs, the last a unique key). All one way, a row comparison
+    (``(a, b) > (x, y)``), which the index serves as a range; mixed, the same
+    spelled out, led by a condition on the first field alone so the index can
+    still seek to the page."""
+    if len({desc for _, desc in fields}) == 1:
+        lookup = TupleLessThan if fields[0][1] else TupleGreaterThan
+        return lookup(Tuple(*[F(name) for name, _ in fields]), values)
     first, first_desc = fields[0]
     q = Q()
     for i, (name, desc) in enumerate(fields):
         step = Q(**{f"{name}__{'lt' if desc else 'gt'}": values[i]})
-        for prior, _ in fields[:i]:
-            step &= Q(**{prior: values[fields.index((prior, _))]})
+        for j in range(i):
+            step &= Q(**{fields[j][0]: values[j]})
         q |= step
     lead = Q(**{f"{first}__{'lte' if first_desc else 'gte'}": values[0]})
     return lead & q
@@ -257,7 +296,9 @@ class PeoplePagination(PagePagination):
         properties["count"]["description"] += (
             " Numbered pages only: the change feed's length is known only at its end."
         )
-        properties["previous"]["description"] += " Numbered pages only."
+        properties["previous"]["description"] += (
+            " Numbered pages only: null on pages reached by cursor."
+        )
         properties["results"] = {
             **schema,
             "description": "People, in the list's order; in the change feed, the "
@@ -290,7 +331,10 @@ class PeoplePagination(PagePagination):
                 "required": False,
                 "in": "query",
                 "description": (
-                    "Continue the change feed from a previous answer's `cursor`."
+                    "Continue the change feed from a previous answer's `cursor`. "
+                    "Lists give one in their `next` link past the first "
+                    f"{NUMBERED_PAGES} numbered pages: follow `next` rather than "
+                    "making either kind."
                 ),
                 "schema": {"type": "string"},
             },

@@ -19,6 +19,7 @@ from api.documents import (
     documents_refresh_stale,
 )
 from api.models import PersonDocument
+from api.pagination import encode_list_cursor
 from campaign.services import stance_record
 from network.models import Area, ContactDetail, GroupMembership, Person, Role
 from network.visibility import Audience
@@ -262,5 +263,15 @@ def test_a_cursor_of_another_ordering_is_a_400(directory, network):
     for _ in range(10):
         url = network.get(url).json()["next"]
     response = network.get(url.replace("page_size=1", "page_size=1&ordering=-name"))
+    assert response.status_code == 400
+    assert "cursor" in response.json()
+
+
+@pytest.mark.parametrize(
+    "values", [["Amira", "not an id"], [1, 2], ["Amira"], "nonsense", [["x"], 1]]
+)
+def test_a_made_up_list_cursor_is_a_400_naming_it(directory, network, values):
+    cursor = encode_list_cursor("name", values)
+    response = network.get(f"/api/v1/people/?cursor={cursor}")
     assert response.status_code == 400
     assert "cursor" in response.json()
