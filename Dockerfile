@@ -31,9 +31,10 @@ RUN python -m venv $VIRTUAL_ENV \
 
 COPY --chown=app:app . .
 
-# Hashed, compressed static files, built once into the image. The key and hosts
-# are placeholders: collectstatic needs settings, not secrets.
+# Hashed, compressed static files, built once into the image. The key, hosts and
+# address are placeholders: collectstatic needs settings, not secrets.
 RUN DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=localhost \
+    SITE_URL=https://localhost \
     python manage.py collectstatic --noinput --verbosity 0 \
     && mkdir -p /app/media && chown app:app /app/media
 

@@ -6,39 +6,52 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# The public address every absolute link starts with (emails, feeds, sitemap,
+# calendars); follows PORT unless set.
+SITE_URL ?= http://127.0.0.1:$(PORT)
 # Parallel test workers (pytest-xdist): one per core, at most 8; PYTEST_WORKERS=0
 # runs in one process.
 PYTEST_WORKERS ?= auto --maxprocesses 8
 
-.PHONY: help install run test lint format check coverage security deploy-check static web worker bench bench-load bench-mail bench-api clean axe api-lint
+.PHONY: help install run test lint format check coverage security deploy-check static web worker bench bench-load bench-mail bench-api bench-pledge clean axe vnu api-lint
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
+# uv (from PyPI, into the venv) installs the dependencies several times faster than
+# pip, downloading and building in parallel; where it cannot be installed, pip does
+# the same work. uv reads its own settings: UV_INDEX_URL and friends, not pip.conf.
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
 		|| { echo "Python 3.11 or newer is needed (set PYTHON=python3.x)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet uv \
+		|| echo "uv could not be installed: pip installs the dependencies (slower)"
+
+pip_install = if [ -x $(BIN)/uv ] && $(BIN)/uv pip install --quiet --python $(BIN)/python $(1); \
+	then :; else $(BIN)/python -m pip install --quiet $(1); fi
 
 # Marker files: reinstall only when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	@$(call pip_install,-e .)
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[test]"
+	@$(call pip_install,-e ".[test]")
 	@touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed ## Create .venv and install the site's dependencies
 
 # bin/entrypoint is the same script the container image runs.
 run: install ## Migrate, load UK areas, seed the demo, print the admin login, serve on http://127.0.0.1:8000 (PORT overrides)
-	PYTHON=$(BIN)/python bin/entrypoint release
-	PYTHON=$(BIN)/python bin/entrypoint demo
-	PYTHON=$(BIN)/python PORT=$(PORT) bin/entrypoint dev
+	PYTHON=$(BIN)/python SITE_URL=$(SITE_URL) PORT=$(PORT) bin/entrypoint release --demo
+	PYTHON=$(BIN)/python SITE_URL=$(SITE_URL) PORT=$(PORT) bin/entrypoint dev --skip-checks
 
+# The browser tests need axe-core and the HTML test the Nu HTML Checker, both from
+# npm: installed here when npm is present (once; later runs find them). Without
+# npm those tests skip, and their message names the command that fixes it.
 test: $(VENV)/.installed-test ## Run the tests (PostgreSQL if DATABASE_URL points at it, else SQLite)
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory axe vnu; fi
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # axe-core (the accessibility engine the browser tests run) from the npm registry,
@@ -51,6 +64,18 @@ $(AXE_DIR)/.installed-$(AXE_VERSION):
 	@touch $@
 
 axe: $(AXE_DIR)/.installed-$(AXE_VERSION) ## Install axe-core for the browser tests (needs npm)
+
+# The Nu HTML Checker (the W3C's validator, run with Java) that
+# tests/test_html_conformance.py runs over the main page types. From the npm
+# registry, into a git-ignored folder, like axe-core.
+VNU_VERSION ?= 26.9.27
+VNU_DIR := .vnu
+$(VNU_DIR)/.installed-$(VNU_VERSION):
+	@command -v npm >/dev/null || { echo "npm is needed for 'make vnu' (apt-get install -y npm)"; exit 1; }
+	npm install --silent --no-audit --no-fund --no-save --prefix $(VNU_DIR) vnu-jar@$(VNU_VERSION)
+	@touch $@
+
+vnu: $(VNU_DIR)/.installed-$(VNU_VERSION) ## Install the Nu HTML Checker for the HTML test (needs npm; runs with Java)
 
 # Redocly CLI lints the partner API's OpenAPI document with its recommended rules.
 # From the npm registry, into a git-ignored folder, like axe-core.
@@ -81,7 +106,8 @@ check: install ## Django's system checks and the missing-migrations check
 
 static: install ## Collect static files as production does (hashed names, compressed)
 	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=collectstatic-only \
-	DJANGO_ALLOWED_HOSTS=localhost $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	DJANGO_ALLOWED_HOSTS=localhost SITE_URL=https://localhost \
+		$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 
 coverage: $(VENV)/.installed-test ## Run the tests measuring coverage; fail when an app is below 90%
 	$(BIN)/coverage erase
@@ -94,26 +120,29 @@ security: $(VENV)/.installed-test ## bandit on the project code: fail on any med
 deploy-check: install ## Django's deployment checks on the production settings (throwaway secret)
 	DJANGO_SETTINGS_MODULE=config.settings.production \
 	DJANGO_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
-	DJANGO_ALLOWED_HOSTS=example.org UPDATES_BASE_URL=https://example.org \
+	DJANGO_ALLOWED_HOSTS=example.org SITE_URL=https://example.org \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
-web: install ## Serve with gunicorn and the production settings (needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS)
+web: install ## Serve with gunicorn and the production settings (needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, SITE_URL)
 	PYTHON=$(BIN)/python bin/entrypoint web
 
 worker: install ## Run the task worker (mailings, searches, imports)
 	PYTHON=$(BIN)/python bin/entrypoint worker
 
-bench: bench-load bench-mail bench-api ## Run the benchmarks in bench/ (they print ratios against a baseline)
+bench: bench-load bench-mail bench-api bench-pledge ## Run the benchmarks in bench/ (they print ratios against a baseline)
 
 bench-load: $(VENV)/.installed-test ## Load test: gunicorn + locust at 16/64/256 clients on PostgreSQL (see docs/performance.md)
-	$(BIN)/pip install --quiet -e ".[bench]"
+	@$(call pip_install,-e ".[bench]")
 	$(BIN)/python bench/load.py $(BENCH_ARGS)
 
 bench-mail: $(VENV)/.installed-test ## Benchmark sending one update to 50,000 subscribers (BENCH_MAIL_N to change)
 	$(BIN)/python bench/mail.py
 
+bench-pledge: $(VENV)/.installed-test ## Pledge confirmations on PostgreSQL vs bare inserts, with exact counts checked (BENCH_PLEDGE_N, _WORKERS, _RATE)
+	$(BIN)/python bench/pledge.py
+
 bench-api: $(VENV)/.installed-test ## Partner API: endpoints vs a raw .values()+json.dumps baseline, 20,000 people (docs/performance.md)
 	$(BIN)/python bench/api.py $(BENCH_API_ARGS)
 
 clean: ## Remove the virtualenv, the SQLite database and collected files
-	rm -rf $(VENV) db.sqlite3 staticfiles .test-media .pytest_cache $(AXE_DIR) $(REDOCLY_DIR)
+	rm -rf $(VENV) db.sqlite3 staticfiles .test-media .pytest_cache $(AXE_DIR) $(VNU_DIR) $(REDOCLY_DIR)

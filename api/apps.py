@@ -7,3 +7,4 @@ class ApiConfig(AppConfig):
 
     def ready(self):
         from . import schema, signals  # noqa: F401  (registers them)
+        from .webhooks import signals as webhook_signals  # noqa: F401

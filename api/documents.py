@@ -59,6 +59,7 @@ PERSON_FIELDS = (
     "pronouns",
     "bio",
     "status",
+    "network_status",
     "updated_at",
     "public_profile",
     "public_profile_agreed_at",

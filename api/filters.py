@@ -177,9 +177,31 @@ class PersonFilter(AreaRoleFilters):
         help_text="Slug of a group the person belongs to or works in.",
         **_choice(Group, "slug", "group"),
     )
+    network = django_filters.ChoiceFilter(
+        method="filter_network",
+        choices=[("true", "true"), ("false", "false")],
+        help_text=(
+            "`true`: only the network's own people (members, organisers, allies). "
+            "`false`: only the candidates and representatives of other parties "
+            "whose stance the campaign tracks. Left out: both."
+        ),
+    )
+    current = django_filters.ChoiceFilter(
+        method="filter_nothing",
+        choices=[("true", "true"), ("false", "false")],
+        help_text=(
+            "How the role conditions (role, area, region, nation, election, "
+            "affiliation) match: `true` (the default) against current roles, "
+            "`false` against roles that have ended, e.g. `role=candidate&"
+            "current=false` for people who stood before."
+        ),
+    )
     status = django_filters.ChoiceFilter(
         choices=PersonStatus.choices,
-        help_text="Standing in the network: active, inactive or left.",
+        help_text=(
+            "How active they are: active, inactive or left. Whether they are in "
+            "the network at all is `network`."
+        ),
     )
     modified_since = django_filters.IsoDateTimeFilter(
         method="filter_nothing",
@@ -200,6 +222,9 @@ class PersonFilter(AreaRoleFilters):
         model = Person
         fields = []
 
+    def filter_network(self, queryset, name, value):
+        return queryset.in_network() if value == "true" else queryset.tracked()
+
     def filter_group(self, queryset, name, value):
         members = GroupMembership.objects.filter(person=OuterRef("pk"), group=value)
         workers = Role.objects.filter(person=OuterRef("pk"), group=value)
@@ -210,9 +235,10 @@ class PersonFilter(AreaRoleFilters):
         queryset = super().filter_queryset(queryset)
         role_q = self.role_q()
         if role_q:
-            roles = Role.objects.filter(
-                role_q, current_roles_q(), person=OuterRef("pk")
-            )
+            when = current_roles_q()
+            if self.form.cleaned_data.get("current") == "false":
+                when = ~when
+            roles = Role.objects.filter(role_q, when, person=OuterRef("pk"))
             queryset = queryset.filter(Exists(roles))
         return queryset
 

@@ -184,3 +184,12 @@ class PersonDocument(models.Model):
 
     def __str__(self):
         return f"{self.person_id} for audience {self.audience}"
+
+
+# Webhook models live in their own module; importing them here registers them
+# with the app.
+from .webhooks.models import (  # noqa: E402, F401
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)

@@ -67,3 +67,15 @@ class IsNetworkMember(permissions.BasePermission):
             and request.user.is_authenticated
             and audience_for_request(request) >= Audience.NETWORK
         )
+
+
+class IsPartnerKey(permissions.BasePermission):
+    """A partner organisation's key, whatever its scope: for what belongs to the
+    organisation itself (its webhook endpoints)."""
+
+    message = "Only partner keys may use this: send 'Authorization: Api-Key <key>'."
+
+    def has_permission(self, request, view):
+        if not offers(view, request.method):
+            return True  # the view answers 405, whoever asks
+        return is_partner(request)

@@ -221,6 +221,11 @@ class PersonSerializer(serializers.Serializer):
     pronouns = serializers.CharField(read_only=True)
     bio = serializers.CharField(read_only=True)
     status = serializers.CharField(read_only=True, help_text="active, inactive, left")
+    network = serializers.BooleanField(
+        read_only=True,
+        help_text="true for the network's own people; false for candidates and "
+        "representatives of other parties whose stance the campaign tracks.",
+    )
     modified = serializers.DateTimeField(read_only=True)
     roles = PersonRoleSerializer(many=True, read_only=True, help_text="Current roles.")
     party_history = PartyHistorySerializer(many=True, read_only=True)
@@ -255,6 +260,7 @@ class PersonSerializer(serializers.Serializer):
             "pronouns": person.pronouns,
             "bio": person.bio,
             "status": person.status,
+            "network": person.in_network,
             "modified": _dt(person.updated_at),
             "roles": [
                 PersonRoleSerializer.to_representation(None, role)

@@ -6,8 +6,10 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
 
 from . import me, viewsets
+from .pledges import PledgeCountViewSet
 from .stances import StanceViewSet
 from .throttles import ApiRateThrottle
+from .webhooks import views as webhooks
 
 app_name = "api"
 
@@ -27,6 +29,23 @@ router.register("elections", viewsets.ElectionViewSet, basename="election")
 router.register("parties", viewsets.PartyViewSet, basename="party")
 router.register("groups", viewsets.GroupViewSet, basename="group")
 router.register("stances", StanceViewSet, basename="stance")
+router.register("pledges", PledgeCountViewSet, basename="pledge")
+router.register(
+    r"webhooks/(?P<webhook_id>[^/.]+)/deliveries",
+    webhooks.WebhookDeliveryViewSet,
+    basename="webhook-deliveries",
+)
+router.register(
+    r"webhooks/(?P<webhook_id>[^/.]+)/replays",
+    webhooks.WebhookReplayViewSet,
+    basename="webhook-replays",
+)
+router.register(
+    r"webhooks/(?P<webhook_id>[^/.]+)/secrets",
+    webhooks.WebhookSecretViewSet,
+    basename="webhook-secrets",
+)
+router.register("webhooks", webhooks.WebhookViewSet, basename="webhook")
 
 # The schema and its documentation page are public on purpose, and throttled
 # like everything else.

@@ -711,6 +711,8 @@ class ApiIndex(APIView):
                 mapping = self.router.get_method_map(viewset, route.mapping)
                 path = base if "{lookup}" not in route.url else f"{base}/{{{lookup}}}"
                 for method, action in mapping.items():
+                    if method not in viewset.http_method_names:
+                        continue  # inherited, but not offered here (405)
                     yield method.upper(), path, viewset.summaries[action]
 
     @extend_schema(responses=ApiIndexSerializer, operation_id="index", tags=["index"])

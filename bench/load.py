@@ -74,7 +74,7 @@ def server_environment(args, port: int) -> dict:
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "false",
-        "UPDATES_BASE_URL": "https://bench.example.org",
+        "SITE_URL": "https://bench.example.org",
         "DATABASE_URL": args.database_url,
         "DATABASE_CONN_MAX_AGE": "60",
         "REDIS_URL": args.redis_url,

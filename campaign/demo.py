@@ -18,12 +18,15 @@ from network.models import (
     Area,
     CoordinationNote,
     Election,
+    ElectionKind,
+    NetworkStatus,
     NoteVisibility,
     Party,
     Person,
     Role,
     RoleKind,
 )
+from network.models.people import NETWORK_STATUSES
 
 SEED = 20240530
 RIVAL_BIO = "Fictional demo profile. An invented candidate of another party."
@@ -65,9 +68,12 @@ def _evidence(slug: str, n: int) -> str:
     return f"https://example.org/evidence/{slug}-{n}"
 
 
-def _history(role: Role, rng: random.Random, outcome: str) -> None:
-    """Write a plausible, valid sequence of events for one candidacy."""
-    asked_on = date(2024, 5, 31) + timedelta(days=rng.randint(0, 6))
+def _history(
+    role: Role, rng: random.Random, outcome: str, *, asked_from: date | None = None
+) -> None:
+    """Write a plausible, valid sequence of events for one candidacy or seat."""
+    asked_from = asked_from or date(2024, 5, 31)
+    asked_on = asked_from + timedelta(days=rng.randint(0, 6))
     slug = role.person.slug
     events = []
     if outcome != "not_asked":
@@ -113,10 +119,15 @@ def _history(role: Role, rng: random.Random, outcome: str) -> None:
         event.save()
 
 
-def _rival(name: str, seat: Area, party: Party, election: Election) -> Role:
+def _rival(name: str, seat: Area, party: Party | None, election: Election) -> Role:
     person = Person.objects.filter(slug=slugify(name)).first()
     if person is None:
-        person = Person(name=name, slug=slugify(name), bio=RIVAL_BIO)
+        person = Person(
+            name=name,
+            slug=slugify(name),
+            bio=RIVAL_BIO,
+            network_status=NetworkStatus.TRACKED,
+        )
         person.full_clean()
         person.save()
     role = Role.objects.filter(
@@ -182,7 +193,204 @@ def seed_stances() -> list[str]:
             defaults={"visibility": NoteVisibility.NETWORK},
         )
         notes += created
-    return [
+    lines = [
         f"Demo stances: {len(network_roles)} seats, {created_events} stance events "
         f"and {notes} notes added."
     ]
+    lines += seed_sitting_mps(election, network_roles)
+    lines += seed_local_elections()
+    lines += seed_by_election()
+    return lines
+
+
+# ------------------------------------------------------------------ after 2024
+
+# The demo's living campaign: sitting MPs asked between elections, the May 2027
+# local elections in three Lancashire councils with ward candidates, and a
+# by-election. Dates are fixed, so a second run finds every election again.
+LOCAL_POLLING_DAY = date(2027, 5, 6)
+LOCAL_COUNCILS = {
+    "E06000008": "blackburn-with-darwen",
+    "E07000117": "burnley",
+    "E07000122": "pendle",
+}
+BY_ELECTION_SEAT = "Hyndburn"
+BY_ELECTION_DAY = date(2027, 2, 18)
+MP_RESIGNED_ON = date(2026, 11, 20)
+LOCAL_FIRST_NAMES = [
+    "Alma", "Barney", "Cerys", "Dominic", "Elsie", "Fergus", "Gwen", "Hector",
+    "Iris", "Jasper", "Katya", "Lionel", "Mabel", "Nico", "Orla", "Percy",
+]  # fmt: skip
+# Invented surnames, none shared with the other demo people.
+LOCAL_SURNAMES = [
+    "Ambleforth", "Birchwhistle", "Cragsworth", "Dimmingdale", "Eskthorpe",
+    "Fellbridge", "Gorsemoor", "Heatherslack", "Ivybeck", "Jaggerswood",
+]  # fmt: skip
+
+
+def _names(part: str):
+    """Repeatable invented names for the rivals of the local elections
+    (``part`` "local") or the by-election ("by"): one shuffled list, split so
+    that nobody stands in both."""
+    rng = random.Random(f"{SEED}-names")  # noqa: S311 - repeatable demo data
+    names = [f"{f} {s}" for s in LOCAL_SURNAMES for f in LOCAL_FIRST_NAMES]
+    rng.shuffle(names)
+    return iter(names[:140] if part == "local" else names[140:])
+
+
+def _recent(days: int) -> date:
+    """A day in the recent past: events are never dated in the future."""
+    return date.today() - timedelta(days=days)
+
+
+def _seat(person: Person, kind: str, area: Area, election, party, **dates) -> Role:
+    role = Role.objects.filter(person=person, kind=kind, area=area).first()
+    if role is None:
+        role = Role(
+            person=person, kind=kind, area=area, election=election, party=party,
+            **dates,
+        )  # fmt: skip
+        role.full_clean()
+        role.save()
+    return role
+
+
+def seed_sitting_mps(general: Election, network_roles: list) -> list[str]:
+    """Each demo seat's winner of 2024 sits as its MP: in the first seat, the
+    network's own independent; elsewhere one of the invented rivals. Each MP
+    has been asked since, and most answered."""
+    created = events = 0
+    for index, own in enumerate(network_roles):
+        rng = random.Random(f"{SEED}-mp-{own.area.gss_code}")  # noqa: S311
+        if index == 0:
+            winner = own
+        else:
+            winner = (
+                Role.objects.filter(
+                    kind=RoleKind.CANDIDATE, election=general, area=own.area,
+                    person__bio=RIVAL_BIO,
+                )
+                .select_related("person", "party")
+                .order_by("pk")
+                .first()
+            )  # fmt: skip
+            if winner is None:
+                continue
+        resigned = own.area.name == BY_ELECTION_SEAT
+        existed = Role.objects.filter(kind=RoleKind.MP, area=own.area).exists()
+        mp = _seat(
+            winner.person, RoleKind.MP, own.area, general, winner.party,
+            start_date=general.date,
+            end_date=MP_RESIGNED_ON if resigned else None,
+        )  # fmt: skip
+        created += not existed
+        if not mp.stance_events.exists():
+            outcome = rng.choice(["ceasefire", "refuses", "unclear", "no_reply"])
+            _history(mp, rng, outcome, asked_from=date(2025, 2, 3))
+            events += mp.stance_events.count()
+    return [f"Demo MPs: {created} sitting MPs and {events} stance events added."]
+
+
+def _contest(election, area, network_person, names, rng, parties) -> int:
+    """Candidates at one election in one ward or seat: the network's own (when
+    there is one) and two rivals, asked lately, some answering."""
+    roles = []
+    if network_person is not None:
+        roles.append(
+            _seat(
+                network_person,
+                RoleKind.CANDIDATE,
+                area,
+                election,
+                parties.get("Independent"),
+            )  # fmt: skip
+        )
+    for party_name in rng.sample(RIVAL_PARTIES, 2):
+        roles.append(_rival(next(names), area, parties.get(party_name), election))
+    events = 0
+    for n, role in enumerate(roles):
+        if role.stance_events.exists():
+            continue
+        if n == 0 and network_person is not None:
+            outcome = "ceasefire"
+        else:
+            outcome = rng.choice(["refuses", "no_reply", "unclear", "ceasefire"])
+        _history(role, rng, outcome, asked_from=_recent(40))
+        events += role.stance_events.count()
+    return events
+
+
+def seed_local_elections() -> list[str]:
+    """The May 2027 elections in Blackburn with Darwen, Burnley and Pendle: in
+    every ward where a network councillor sits (and the ward of the example
+    postcode), the councillor stands again against two invented rivals."""
+    from network.postcodes import EXAMPLE_POSTCODE, OfflineBackend
+
+    parties = {p.name: p for p in Party.objects.all()}
+    example_ward = OfflineBackend().lookup(EXAMPLE_POSTCODE).ward
+    names = _names("local")
+    wards = events = 0
+    for gss, slug in LOCAL_COUNCILS.items():
+        council = Area.objects.filter(gss_code=gss).first()
+        if council is None:
+            continue
+        election, _ = Election.objects.get_or_create(
+            election_id=f"local.{slug}.{LOCAL_POLLING_DAY.isoformat()}",
+            defaults={
+                "name": f"{council.name} local election 2027",
+                "date": LOCAL_POLLING_DAY,
+                "kind": ElectionKind.LOCAL,
+            },
+        )
+        sitting = {
+            role.area_id: role.person
+            for role in Role.objects.filter(
+                kind=RoleKind.COUNCILLOR, area__parent=council,
+                person__network_status__in=NETWORK_STATUSES,
+            ).select_related("person", "area").order_by("area__gss_code", "pk")
+        }  # fmt: skip
+        ward_ids = set(sitting)
+        if example_ward is not None and example_ward.parent_id == council.pk:
+            ward_ids.add(example_ward.pk)
+        for ward in Area.objects.filter(pk__in=ward_ids).order_by("gss_code"):
+            rng = random.Random(f"{SEED}-{ward.gss_code}-2027")  # noqa: S311
+            events += _contest(election, ward, sitting.get(ward.pk), names, rng,
+                               parties)  # fmt: skip
+            wards += 1
+    return [
+        f"Demo local elections 2027: {wards} wards with candidates, {events} "
+        "stance events added."
+    ]
+
+
+def seed_by_election() -> list[str]:
+    """A by-election after the demo MP for Hyndburn resigned: an independent of
+    the network against invented rivals."""
+    seat = Area.objects.filter(name=BY_ELECTION_SEAT, area_type="constituency").first()
+    if seat is None:
+        return []
+    election, _ = Election.objects.get_or_create(
+        election_id=f"parl.{slugify(seat.name)}.{BY_ELECTION_DAY.isoformat()}",
+        defaults={
+            "name": f"{seat.name} by-election",
+            "date": BY_ELECTION_DAY,
+            "kind": ElectionKind.PARLIAMENTARY,
+        },
+    )
+    name = "Rhian Quarrendale"
+    candidate = Person.objects.filter(slug=slugify(name)).first()
+    if candidate is None:
+        candidate = Person(
+            name=name,
+            slug=slugify(name),
+            bio=(
+                "Fictional demo profile. Standing as an independent in the "
+                f"{seat.name} by-election."
+            ),
+        )
+        candidate.full_clean()
+        candidate.save()
+    parties = {p.name: p for p in Party.objects.all()}
+    rng = random.Random(f"{SEED}-by-election")  # noqa: S311
+    events = _contest(election, seat, candidate, _names("by"), rng, parties)
+    return [f"Demo by-election in {seat.name}: {events} stance events added."]

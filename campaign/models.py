@@ -1,7 +1,9 @@
-"""Where candidates stand on a ceasefire: a history of events per candidacy.
+"""Where candidates and representatives stand on a ceasefire: a history of events
+per candidacy or seat.
 
 A stance is never a flag someone flips. Each candidacy (a ``Role`` of kind
-candidate) collects ``StanceEvent``s: it was asked (when, how, by whom), chased,
+candidate), and each seat held (an MP's or a councillor's role, asked between
+elections too) collects ``StanceEvent``s: it was asked (when, how, by whom), chased,
 the candidate replied with a position backed by a quote and a link to the evidence,
 later changed it, or corrected the record (their right of reply). The current
 position and "asked N times, last on ..., no reply" are derived from the events by
@@ -40,6 +42,10 @@ class AskMethod(models.TextChoices):
     OTHER = "other", "Other"
 
 
+# The roles whose holders are asked where they stand: candidates at an election,
+# and sitting representatives between elections.
+STANCE_ROLE_KINDS = (RoleKind.CANDIDATE, RoleKind.MP, RoleKind.COUNCILLOR)
+
 # Events that ask the candidate, and events that can carry a position.
 ASKING_KINDS = (StanceKind.ASKED, StanceKind.CHASED)
 POSITION_KINDS = (StanceKind.REPLIED, StanceKind.CHANGED, StanceKind.CORRECTION)
@@ -50,8 +56,12 @@ class StanceEvent(TimestampedModel):
         Role,
         on_delete=models.CASCADE,
         related_name="stance_events",
-        limit_choices_to={"kind": RoleKind.CANDIDATE},
-        help_text="The candidate at one election in one constituency or ward.",
+        limit_choices_to={"kind__in": STANCE_ROLE_KINDS},
+        verbose_name="candidacy or seat",
+        help_text=(
+            "The candidate at one election in one constituency or ward, or a "
+            "sitting MP or councillor."
+        ),
     )
     kind = models.CharField(max_length=12, choices=StanceKind.choices, db_index=True)
     occurred_on = models.DateField(
@@ -109,8 +119,11 @@ class StanceEvent(TimestampedModel):
 
     def clean(self):
         errors = {}
-        if self.candidacy_id and self.candidacy.kind != RoleKind.CANDIDATE:
-            errors["candidacy"] = "Stances are recorded on candidacies only."
+        if self.candidacy_id and self.candidacy.kind not in STANCE_ROLE_KINDS:
+            errors["candidacy"] = (
+                "Stances are recorded on candidacies and on MPs' and councillors' "
+                "seats only."
+            )
         if self.occurred_on and self.occurred_on > timezone.localdate():
             errors["occurred_on"] = "The date cannot be in the future."
         if self.kind in ASKING_KINDS:
@@ -151,3 +164,42 @@ class StanceEvent(TimestampedModel):
         ):
             return {"kind": "Nothing to change yet: record this as a reply."}
         return {}
+
+
+# The pledge and constituents' asks live in their own module, collected here so
+# Django (and ``from campaign.models import ...``) finds them.
+from campaign.pressure_models import (  # noqa: E402
+    ASK_COUNTED,
+    AskStatus,
+    CampaignSettings,
+    ConstituentAsk,
+    Pledge,
+    PledgeCount,
+    PledgeInvalidation,
+    PledgeRule,
+    PledgeStatus,
+    PledgeWording,
+    RuleAction,
+    RuleKind,
+)
+
+__all__ = [
+    "ASK_COUNTED",
+    "ASKING_KINDS",
+    "POSITION_KINDS",
+    "AskMethod",
+    "AskStatus",
+    "CampaignSettings",
+    "ConstituentAsk",
+    "Pledge",
+    "PledgeCount",
+    "PledgeInvalidation",
+    "PledgeRule",
+    "PledgeStatus",
+    "PledgeWording",
+    "Position",
+    "RuleAction",
+    "RuleKind",
+    "StanceEvent",
+    "StanceKind",
+]

@@ -22,6 +22,7 @@ from django.db import models
 from django.db.models import Count, IntegerField, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 
 from campaign.hexmap import load_layout
 from campaign.models import ASKING_KINDS, Position, StanceEvent
@@ -165,17 +166,78 @@ def derive_stance(events) -> Stance:
 
 
 def stances_election() -> Election | None:
-    """The election /where-they-stand/ shows: STANCES_ELECTION_ID, else the latest
-    UK Parliament election that has candidates."""
+    """The election /where-they-stand/ shows unless the visitor picks another:
+    STANCES_ELECTION_ID, else the latest UK Parliament general election (not a
+    by-election, which covers one seat) that has candidates."""
     if settings.STANCES_ELECTION_ID:
         return Election.objects.filter(election_id=settings.STANCES_ELECTION_ID).first()
     return (
         Election.objects.filter(
-            kind=ElectionKind.PARLIAMENTARY, roles__kind=RoleKind.CANDIDATE
+            kind=ElectionKind.PARLIAMENTARY,
+            election_id__regex=GENERAL_ELECTION_ID,
+            roles__kind=RoleKind.CANDIDATE,
         )
         .order_by("-date")
         .first()
     )
+
+
+# A general election's id names no seat: parl.2024-07-04.
+GENERAL_ELECTION_ID = r"^parl\.[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+# The national map's choice that shows the sitting MPs instead of an election.
+CURRENT_MPS = "mps"
+
+
+def current_roles_q() -> models.Q:
+    today = timezone.localdate()
+    return models.Q(end_date__isnull=True) | models.Q(end_date__gte=today)
+
+
+@dataclass(frozen=True)
+class MapChoice:
+    """What the national page maps: one election's candidates, or (election
+    None) the sitting MPs."""
+
+    key: str
+    label: str
+    election: Election | None = None
+
+    @property
+    def mps(self) -> bool:
+        return self.election is None
+
+
+def map_choices() -> list[MapChoice]:
+    """The sitting MPs, then every UK Parliament election (general or
+    by-election) the directory holds candidates for, newest first. One query."""
+    elections = (
+        Election.objects.filter(
+            kind=ElectionKind.PARLIAMENTARY, roles__kind=RoleKind.CANDIDATE
+        )
+        .distinct()
+        .order_by("-date", "name")
+    )
+    return [MapChoice(CURRENT_MPS, "Current MPs")] + [
+        MapChoice(e.election_id, e.name, e) for e in elections
+    ]
+
+
+def map_choice(key: str | None = None) -> tuple[MapChoice, list[MapChoice]]:
+    """The choice named by ``key``; without one (or an unknown one), the default
+    election (``stances_election``), else the sitting MPs. Returns the choices
+    too, for the page's picker. Two queries."""
+    choices = map_choices()
+    by_key = {choice.key: choice for choice in choices}
+    if key in by_key:
+        return by_key[key], choices
+    default = stances_election()
+    if default is not None:
+        return by_key.get(
+            default.election_id, MapChoice(default.election_id, default.name, default)
+        ), choices
+    return choices[0], choices
 
 
 def _election_candidacies(election):
@@ -184,11 +246,22 @@ def _election_candidacies(election):
     )
 
 
-def constituency_states(election) -> dict[int, ConstituencyState]:
-    """Every constituency's state at the election, by area id (one query)."""
+def _mapped_roles(election, *, mps: bool = False):
+    """The candidacies at the election, or with ``mps`` the sitting MPs' seats,
+    each with its derived stance."""
+    if mps:
+        return candidacies_with_stance(
+            Role.objects.filter(current_roles_q(), kind=RoleKind.MP)
+        )
+    return _election_candidacies(election)
+
+
+def constituency_states(election, *, mps: bool = False) -> dict[int, ConstituencyState]:
+    """Every constituency's state at the election (or, with ``mps``, of its
+    sitting MP), by area id (one query)."""
     per_area = defaultdict(list)
-    if election is not None:
-        rows = _election_candidacies(election).values_list(
+    if election is not None or mps:
+        rows = _mapped_roles(election, mps=mps).values_list(
             "area_id", "current_position", "asked_count"
         )
         for area_id, position, asked in rows:
@@ -196,25 +269,52 @@ def constituency_states(election) -> dict[int, ConstituencyState]:
     return {area_id: constituency_state(states) for area_id, states in per_area.items()}
 
 
+def constituency_pages(election) -> list[tuple[str, object]]:
+    """The constituencies with candidates at the election, as (slug, when its page
+    last changed: a candidacy or a stance event), in slug order. One query."""
+    if election is None:
+        return []
+    rows = (
+        Area.objects.filter(
+            area_type=AreaType.CONSTITUENCY,
+            roles__kind=RoleKind.CANDIDATE,
+            roles__election=election,
+        )
+        .annotate(
+            role_changed=Max("roles__updated_at"),
+            stance_changed=Max("roles__stance_events__updated_at"),
+        )
+        .order_by("slug")
+        .values_list("slug", "role_changed", "stance_changed")
+    )
+    return [
+        (slug, max(when for when in (role, stance) if when is not None))
+        for slug, role, stance in rows
+    ]
+
+
 @dataclass
 class Overview:
     election: Election | None
-    candidates: Counter  # StanceState -> candidates
+    candidates: Counter  # StanceState -> candidates (or MPs)
     constituencies: Counter  # ConstituencyState -> constituencies
     regions: list  # [(region Area, Counter of ConstituencyState)]
     states_by_gss: dict  # gss_code -> ConstituencyState
+    mps: bool = False  # the sitting MPs, not an election's candidates
 
 
-def overview(election=None) -> Overview:
-    """National and regional counts plus each constituency's state. Three queries."""
-    election = election if election is not None else stances_election()
+def overview(election=None, *, mps: bool = False) -> Overview:
+    """National and regional counts plus each constituency's state, for the
+    election's candidates or, with ``mps``, the sitting MPs. Three queries."""
+    if not mps:
+        election = election if election is not None else stances_election()
     candidates = Counter()
-    if election is not None:
-        rows = _election_candidacies(election).values_list(
+    if election is not None or mps:
+        rows = _mapped_roles(election, mps=mps).values_list(
             "current_position", "asked_count"
         )
         candidates.update(state_for(p, n) for p, n in rows)
-    by_area = constituency_states(election)
+    by_area = constituency_states(election, mps=mps)
     constituencies = Counter()
     regions = defaultdict(Counter)
     states_by_gss = {}
@@ -227,19 +327,23 @@ def overview(election=None) -> Overview:
         regions[seat.region][state] += 1
         states_by_gss[seat.gss_code] = state
     return Overview(
-        election=election,
+        election=None if mps else election,
         candidates=candidates,
         constituencies=constituencies,
         regions=sorted(regions.items(), key=lambda item: item[0].name),
         states_by_gss=states_by_gss,
+        mps=mps,
     )
 
 
 def constituency_map(summary: Overview) -> list[dict]:
-    """Each hexagon of the map (``campaign.hexmap``) with its constituency's state
-    and page address, for the where-they-stand page and the home page. Until the
-    areas are loaded (``load_areas``) there are none."""
+    """Each hexagon of the map (``campaign.hexmap``) with its constituency's state,
+    counted pledges (``pledges``, for the map's pledge mode) and page address,
+    for the where-they-stand page and the home page. Until the areas are loaded
+    (``load_areas``) there are none."""
     slugs = _slugs_by_gss()  # once: one cache read, not one per hex
+    # The pledge map mode colours each hexagon by its counted pledges.
+    pledges = pledge_counts_by_gss()
     hexes = []
     for cell in load_layout().cells:
         if cell.gss_code not in slugs:
@@ -251,6 +355,7 @@ def constituency_map(summary: Overview) -> list[dict]:
                 "state": state.value,
                 "label": state.label,
                 "url": reverse("stances:constituency", args=[slugs[cell.gss_code]]),
+                "pledges": pledges.get(cell.gss_code, 0),
             }
         )
     return hexes
@@ -301,17 +406,12 @@ def event_view(event: StanceEvent, audience: Audience) -> dict:
     return view
 
 
-def constituency_candidates(area, election, *, audience=Audience.PUBLIC):
-    """The candidates standing in a constituency with their derived stances and
-    the contacts the audience may see. A fixed number of queries."""
-    if election is None:
-        return []
+def _with_stances(roles, audience) -> list[CandidateStance]:
+    """Candidacies or seats with their derived stances and the contacts the
+    audience may see: the same few queries however many there are."""
     roles = (
-        visible_candidacies(
-            Role.objects.filter(kind=RoleKind.CANDIDATE, election=election, area=area),
-            audience,
-        )
-        .select_related("person", "party")
+        visible_candidacies(roles, audience)
+        .select_related("person", "party", "election", "area")
         .prefetch_related(
             models.Prefetch(
                 "stance_events",
@@ -325,7 +425,7 @@ def constituency_candidates(area, election, *, audience=Audience.PUBLIC):
                 to_attr="visible_emails",
             ),
         )
-        .order_by("person__name")
+        .order_by("person__name", "pk")
     )
     result = []
     for role in roles:
@@ -347,3 +447,146 @@ def constituency_candidates(area, election, *, audience=Audience.PUBLIC):
             )
         )
     return result
+
+
+def constituency_candidates(area, election, *, audience=Audience.PUBLIC):
+    """The candidates standing in a constituency with their derived stances and
+    the contacts the audience may see. A fixed number of queries."""
+    if election is None:
+        return []
+    return _with_stances(
+        Role.objects.filter(kind=RoleKind.CANDIDATE, election=election, area=area),
+        audience,
+    )
+
+
+@dataclass
+class Contest:
+    """An upcoming election in one constituency or ward, with its candidates."""
+
+    election: Election
+    area: Area
+    candidates: list
+
+
+@dataclass
+class WhereYouLive:
+    """What a visitor's constituency (and ward, when their postcode gave it)
+    holds: their MP's stance, every upcoming election covering it, and the
+    candidates at the election the site follows by default, for the record."""
+
+    mps: list  # CandidateStance of each sitting MP (one, bar a change of seat)
+    contests: list  # Contest, soonest first
+    candidates: list = field(default_factory=list)  # at ``election``, if past
+
+
+def where_you_live(constituency, ward=None, *, election=None, audience=Audience.PUBLIC):
+    """The sitting MP of the constituency and the candidates at every election
+    from today on that covers the constituency (a general election, a
+    by-election) or the ward (local elections); with ``election``, its
+    candidates in the constituency too (listed as a contest when it is still to
+    come). Three queries, however many elections and candidates."""
+    today = timezone.localdate()
+    areas = [constituency.pk] + ([ward.pk] if ward is not None else [])
+    wanted = (models.Q(kind=RoleKind.MP, area=constituency) & current_roles_q()) | (
+        models.Q(kind=RoleKind.CANDIDATE, area__in=areas, election__date__gte=today)
+    )
+    if election is not None:
+        wanted |= models.Q(
+            kind=RoleKind.CANDIDATE, area=constituency, election=election
+        )
+    mps, past, by_election = [], [], defaultdict(list)
+    for candidate in _with_stances(Role.objects.filter(wanted), audience):
+        role = candidate.candidacy
+        if role.kind == RoleKind.MP:
+            mps.append(candidate)
+        elif role.election.date < today:
+            past.append(candidate)
+        else:
+            by_election[(role.election, role.area)].append(candidate)
+    contests = [
+        Contest(election=election, area=area, candidates=candidates)
+        for (election, area), candidates in sorted(
+            by_election.items(),
+            key=lambda item: (item[0][0].date, item[0][0].name, item[0][1].name),
+        )
+    ]
+    return WhereYouLive(mps=mps, contests=contests, candidates=past)
+
+
+# ------------------------------------------------------------------ pledge and asks
+
+
+def pledge_count(area) -> int:
+    """Counted pledges in a constituency, region or nation: one row read."""
+    from campaign.models import PledgeCount
+
+    if area is None:
+        return 0
+    row = PledgeCount.objects.filter(area=area).values_list("pledges", flat=True)
+    return next(iter(row), 0)
+
+
+def pledge_total() -> int:
+    """Counted pledges across the UK: the nations' counters added up."""
+    from django.db.models import Sum
+
+    from campaign.models import PledgeCount
+
+    return (
+        PledgeCount.objects.filter(area__area_type=AreaType.NATION).aggregate(
+            total=Sum("pledges")
+        )["total"]
+        or 0
+    )
+
+
+def pledge_counts(*, area_type: str | None = None):
+    """Counters with their areas, by area type, for the API and the map: counts
+    only, no person."""
+    from campaign.models import PledgeCount
+
+    rows = PledgeCount.objects.select_related("area").order_by("area__name", "pk")
+    if area_type:
+        rows = rows.filter(area__area_type=area_type)
+    return rows
+
+
+def pledge_counts_by_gss() -> dict[str, int]:
+    """Counted pledges per constituency GSS code, for the hex map's pledge mode."""
+    from campaign.models import PledgeCount
+
+    return dict(
+        PledgeCount.objects.filter(area__area_type=AreaType.CONSTITUENCY).values_list(
+            "area__gss_code", "pledges"
+        )
+    )
+
+
+@dataclass(frozen=True)
+class AskTally:
+    count: int
+    last_on: object  # a date, or None
+
+
+def constituent_asks(candidacy_ids) -> dict[int, AskTally]:
+    """Per candidacy: how many constituents asked through the site, and when
+    last (confirmed asks, sent or recorded). One query; no one named."""
+    from django.utils import timezone
+
+    from campaign.models import ASK_COUNTED, ConstituentAsk
+
+    rows = (
+        ConstituentAsk.objects.filter(
+            candidacy_id__in=list(candidacy_ids), status__in=ASK_COUNTED
+        )
+        .values("candidacy_id")
+        .annotate(n=Count("pk"), last=Max("confirmed_at"))
+        .order_by()
+    )
+    return {
+        row["candidacy_id"]: AskTally(
+            row["n"], timezone.localdate(row["last"]) if row["last"] else None
+        )
+        for row in rows
+    }

@@ -6,26 +6,41 @@ Everything here is public: what a page may show is decided by
 and reads go through ``campaign.selectors``.
 """
 
-from django.conf import settings
-from django.http import Http404
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from urllib.parse import urlencode
 
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from campaign import cards
 from campaign.forms import ConstituencySearchForm, PostcodeForm
 from campaign.hexmap import load_layout
 from campaign.selectors import (
     ConstituencyState,
     StanceState,
-    constituency_candidates,
     constituency_map,
     constituency_search,
     constituency_state,
+    constituent_asks,
+    map_choice,
     overview,
+    pledge_count,
     stances_election,
+    where_you_live,
 )
 from network.models import Area, AreaType
-from network.postcodes import LookupUnavailable, PostcodeError, lookup_postcode
+from network.postcodes import (
+    EXAMPLE_POSTCODE,
+    LookupUnavailable,
+    PostcodeError,
+    lookup_postcode,
+    runs_on_offline_sample,
+)
 from ops import throttle
+from ops.siteurl import absolute_url
 
 
 def _lookups_exhausted(request) -> bool:
@@ -37,6 +52,12 @@ def _lookups_exhausted(request) -> bool:
         limit=settings.POSTCODE_LOOKUPS_PER_MINUTE,
         window=60,
     )
+
+
+NATIONAL_CARD_ALT = (
+    "How many candidates call for a ceasefire in Gaza, refuse, are unclear, "
+    "did not reply or were not asked yet."
+)
 
 
 def index(request):
@@ -63,9 +84,13 @@ def index(request):
                 postcode_form.add_error("postcode", str(error))
             else:
                 if found.constituency is not None:
-                    return redirect(
-                        "stances:constituency", slug=found.constituency.slug
+                    # The ward goes along, for the local elections held in it.
+                    url = reverse(
+                        "stances:constituency", args=[found.constituency.slug]
                     )
+                    if found.ward is not None:
+                        url += "?" + urlencode({"ward": found.ward.gss_code})
+                    return redirect(url)
                 postcode_form.add_error(
                     "postcode",
                     f"{found.postcode} is not in a Westminster constituency we hold.",
@@ -75,9 +100,14 @@ def index(request):
         if len(results) == 1:
             return redirect("stances:constituency", slug=results[0].slug)
 
-    summary = overview()
+    choice, choices = map_choice(request.GET.get("map"))
+    summary = overview(choice.election, mps=choice.mps)
     hexes = constituency_map(summary)
     context = {
+        "map_choice": choice,
+        "map_choices": choices,
+        "offline_sample": runs_on_offline_sample(),
+        "example_postcode": EXAMPLE_POSTCODE,
         "postcode_form": postcode_form,
         "search_form": search_form,
         "lookup_error": lookup_error,
@@ -100,14 +130,16 @@ def index(request):
         "states": list(ConstituencyState),
         "layout": load_layout(),
         "hexes": hexes,
-        "page_url": request.build_absolute_uri(reverse("stances:index")),
+        "page_url": absolute_url(reverse("stances:index")),
         # For the site's SEO and sharing tags (templates/includes/seo.html).
         "meta_title": "Where they stand",
         "meta_description": (
             "Find your constituency and see what every candidate said about a "
             "ceasefire in Gaza, and when."
         ),
-        "canonical_url": request.build_absolute_uri(reverse("stances:index")),
+        "canonical_url": absolute_url(reverse("stances:index")),
+        "og_image": reverse("stances:card"),
+        "og_image_alt": NATIONAL_CARD_ALT,
     }
     return render(request, "campaign/index.html", context, status=status)
 
@@ -120,17 +152,38 @@ def constituency(request, slug):
     )
     if area is None:
         raise Http404("No constituency has that address.")
+    ward = None
+    if request.GET.get("ward"):
+        ward = Area.objects.filter(
+            area_type=AreaType.WARD, gss_code=request.GET["ward"]
+        ).first()
     election = stances_election()
-    candidates = constituency_candidates(area, election)
+    here = where_you_live(area, ward, election=election)
+    # The default election's candidates, unless it is still to come (then it is
+    # one of the contests).
+    candidates = here.candidates
+    if election is not None and election.date >= timezone.localdate():
+        election = None
+    # "Asked by N constituents": counts only, never who.
+    shown = [
+        *candidates,
+        *here.mps,
+        *(item for contest in here.contests for item in contest.candidates),
+    ]
+    tallies = constituent_asks(item.candidacy.pk for item in shown)
+    for item in shown:
+        item.constituent_asks = tallies.get(item.candidacy.pk)
     state = constituency_state(c.stance.state for c in candidates)
-    page_url = request.build_absolute_uri(
-        reverse("stances:constituency", args=[area.slug])
-    )
+    page_url = absolute_url(reverse("stances:constituency", args=[area.slug]))
     context = {
         "area": area,
         "election": election,
         "candidates": candidates,
+        "ward": ward,
+        "mps": here.mps,
+        "contests": here.contests,
         "state": state,
+        "pledges": pledge_count(area),
         "page_url": page_url,
         "share_text": f"Where do the candidates in {area.name} stand on a ceasefire?",
         "meta_title": f"{area.name}: where they stand",
@@ -139,6 +192,10 @@ def constituency(request, slug):
             "ceasefire in Gaza, with the evidence."
         ),
         "canonical_url": page_url,
+        "og_image": reverse("stances:constituency_card", args=[area.slug]),
+        "og_image_alt": (
+            f"{area.name}: what each candidate said about a ceasefire in Gaza."
+        ),
         "ask_body": (
             f"Dear candidate,\n\nI live in {area.name}. Before I decide how to "
             "vote, I would like to know: do you call for an immediate and lasting "
@@ -146,3 +203,29 @@ def constituency(request, slug):
         ),
     }
     return render(request, "campaign/constituency.html", context)
+
+
+# ------------------------------------------------------------------ social cards
+
+
+def _card_response(request, card) -> HttpResponse:
+    response = HttpResponse(cards.card_png(card), content_type="image/png")
+    response["ETag"] = f'"{card.cache_key().rsplit(":", 1)[1]}"'
+    # Sharing sites fetch the picture once per link; an hour keeps it fresh enough.
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@require_safe
+def national_social_card(request):
+    """The picture shown when the home page or where-they-stand is shared."""
+    card = cards.national_card(source=absolute_url("/"))
+    return _card_response(request, card)
+
+
+@require_safe
+def constituency_social_card(request, slug):
+    """The picture shown when a constituency's page is shared."""
+    area = get_object_or_404(Area, area_type=AreaType.CONSTITUENCY, slug=slug)
+    source = absolute_url(reverse("stances:constituency", args=[slug]))
+    return _card_response(request, cards.constituency_card(area=area, source=source))

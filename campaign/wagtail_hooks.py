@@ -21,9 +21,20 @@ from wagtail.log_actions import log
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from campaign.models import Position, StanceEvent, StanceKind
+from campaign.models import (
+    STANCE_ROLE_KINDS,
+    ConstituentAsk,
+    Pledge,
+    PledgeInvalidation,
+    PledgeRule,
+    PledgeStatus,
+    PledgeWording,
+    Position,
+    StanceEvent,
+    StanceKind,
+)
 from campaign.selectors import StanceState, candidacies_with_stance, filter_by_state
-from campaign.services import stance_record
+from campaign.services import pledges_invalidate, stance_record
 from network.models import Area, AreaType, Election, Party, Role, RoleKind
 from network.selectors import areas_within
 
@@ -35,11 +46,20 @@ def regions_and_nations(request=None):
 
 
 def candidacy_label(role: Role) -> str:
-    party = f", {role.party.name}" if role.party_id else ""
-    return f"{role.person.name} - {role.area.name}{party} ({role.election.name})"
+    party = f", {role.label}" if role.label else ""
+    if role.kind == RoleKind.CANDIDATE and role.election_id:
+        when = role.election.name
+    else:  # a seat held: asked between elections too
+        when = f"sitting {role.get_kind_display()}"
+    where = role.area.name if role.area_id else ""
+    return f"{role.person.name} - {where}{party} ({when})"
 
 
 # ------------------------------------------------------------------ candidacies
+
+# The listing holds candidacies and sitting MPs (councillors' seats are asked from
+# the stance event form, by name).
+LISTED_KINDS = (RoleKind.CANDIDATE, RoleKind.MP)
 
 
 class CandidacyFilterSet(WagtailFilterSet):
@@ -82,7 +102,7 @@ class CandidacyIndexView(generic.IndexView):
 
     def get_base_queryset(self):
         return candidacies_with_stance(
-            Role.objects.filter(kind=RoleKind.CANDIDATE).select_related(
+            Role.objects.filter(kind__in=LISTED_KINDS).select_related(
                 "person", "area", "party", "election"
             )
         )
@@ -181,7 +201,7 @@ class StanceEventForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         field = self.fields["candidacy"]
         self.fields["candidacy"] = CandidacyChoiceField(
-            queryset=Role.objects.filter(kind=RoleKind.CANDIDATE)
+            queryset=Role.objects.filter(kind__in=STANCE_ROLE_KINDS)
             .select_related("person", "area", "party", "election")
             .order_by("area__name", "person__name"),
             help_text=field.help_text,
@@ -287,11 +307,210 @@ class StanceEventViewSet(ModelViewSet):
     )
 
 
+# ------------------------------------------------------------------ pledge and asks
+
+
+class PledgeFilterSet(WagtailFilterSet):
+    status = django_filters.ChoiceFilter(
+        choices=PledgeStatus.choices, help_text="Waiting, confirmed or invalidated."
+    )
+    held = django_filters.BooleanFilter(
+        help_text="Held: over a rate limit or blocked, so not counted."
+    )
+    email_domain = django_filters.CharFilter(
+        lookup_expr="iexact", help_text="The email address's domain."
+    )
+    constituency = django_filters.ModelChoiceFilter(
+        queryset=Area.objects.filter(area_type=AreaType.CONSTITUENCY).order_by("name"),
+        help_text="Pledges counted in this constituency.",
+    )
+
+    class Meta:
+        model = Pledge
+        fields = ["status", "held", "email_domain", "constituency"]
+
+
+class PledgeIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return Pledge.objects.select_related("constituency", "invalidation")
+
+
+class PledgeViewSet(ModelViewSet):
+    """Pledges for spotting fraud: where, when, from which domain and network.
+    Names and email addresses are not shown: checking a flood needs neither."""
+
+    model = Pledge
+    name = "pledges"
+    icon = "tick"
+    menu_label = "Pledges"
+    index_view_class = PledgeIndexView
+    filterset_class = PledgeFilterSet
+    search_fields = None
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    list_display = [
+        Column("constituency", label="Constituency"),
+        "status",
+        "held",
+        "hold_reason",
+        "email_domain",
+        "client_network",
+        DateColumn("created_at", label="Made", sort_key="created_at"),
+        Column("invalidation", label="Invalidated by"),
+    ]
+    list_export = [
+        "constituency", "status", "held", "hold_reason", "email_domain",
+        "client_network", "created_at", "confirmed_at", "invalidated_at",
+    ]  # fmt: skip
+    export_filename = "pledges"
+    form_fields = ["status"]
+
+
+class PledgeWordingViewSet(ModelViewSet):
+    model = PledgeWording
+    name = "pledge_wordings"
+    icon = "doc-full"
+    menu_label = "Pledge wording"
+    copy_view_enabled = True
+    list_display = ["version", "title", DateColumn("created_at", label="Added")]
+    form_fields = ["version", "title", "statement", "consent"]
+
+
+class PledgeRuleViewSet(ModelViewSet):
+    model = PledgeRule
+    name = "pledge_rules"
+    icon = "warning"
+    menu_label = "Blocked and allowed"
+    list_display = ["value", "kind", "action", "note"]
+    list_filter = ["kind", "action"]
+    form_fields = ["kind", "action", "value", "note"]
+
+
+class PledgeInvalidationForm(WagtailAdminModelForm):
+    def clean(self):
+        data = super().clean()
+        if not (
+            data.get("email_domain")
+            or data.get("network")
+            or data.get("made_from")
+            or data.get("made_until")
+        ):
+            raise forms.ValidationError("Choose a domain, a network or a time window.")
+        return data
+
+
+class PledgeInvalidationCreateView(generic.CreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        batch = pledges_invalidate(
+            reason=data["reason"],
+            actor=self.request.user,
+            email_domain=data.get("email_domain") or "",
+            network=data.get("network") or "",
+            made_from=data.get("made_from"),
+            made_until=data.get("made_until"),
+            constituency=data.get("constituency"),
+        )
+        log(instance=batch, action="wagtail.create", user=self.request.user)
+        return batch
+
+    def get_success_message(self, instance):
+        return (
+            f"{instance.pledges_invalidated} pledges invalidated; "
+            f"{instance.counted_removed} taken off the counts."
+        )
+
+
+class PledgeInvalidationViewSet(ModelViewSet):
+    model = PledgeInvalidation
+    name = "pledge_invalidations"
+    icon = "cross"
+    menu_label = "Invalidations"
+    add_view_class = PledgeInvalidationCreateView
+    copy_view_enabled = False
+    list_display = [
+        "reason",
+        "email_domain",
+        "network",
+        "pledges_invalidated",
+        "counted_removed",
+        DateColumn("created_at", label="Made"),
+    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("reason"),
+            FieldRowPanel([FieldPanel("email_domain"), FieldPanel("network")]),
+            FieldRowPanel([FieldPanel("made_from"), FieldPanel("made_until")]),
+            FieldPanel("constituency"),
+        ],
+        base_form_class=PledgeInvalidationForm,
+    )
+
+
+class ConstituentAskViewSet(ModelViewSet):
+    """Asks by status and candidate: who wrote, and what, stays with the candidate
+    they wrote to."""
+
+    model = ConstituentAsk
+    name = "constituent_asks"
+    icon = "mail"
+    menu_label = "Constituents' asks"
+    copy_view_enabled = False
+    list_display = [
+        Column("candidacy", label="Candidate"),
+        "status",
+        "held",
+        DateColumn("created_at", label="Written"),
+        DateColumn("sent_at", label="Sent"),
+        "last_error",
+    ]
+    list_filter = ["status", "held"]
+    form_fields = ["status"]
+
+
+class PledgeAdminPolicy(ModelPermissionPolicy):
+    """Pledges and asks are written by the public and changed only by services
+    (confirming, invalidating): the admin lists them."""
+
+    def user_has_permission(self, user, action):
+        if action in ("add", "change", "delete"):
+            return False
+        return super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+class InvalidationPolicy(ModelPermissionPolicy):
+    """An invalidation is a record: made once, never changed or deleted."""
+
+    def user_has_permission(self, user, action):
+        if action in ("change", "delete"):
+            return False
+        return super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+register_permission_policy(Pledge, PledgeAdminPolicy(Pledge))
+register_permission_policy(ConstituentAsk, PledgeAdminPolicy(ConstituentAsk))
+register_permission_policy(PledgeInvalidation, InvalidationPolicy(PledgeInvalidation))
+
+
 class CampaignViewSetGroup(ModelViewSetGroup):
     menu_label = "Campaign"
     menu_icon = "pick"
     menu_order = 160
-    items = (CandidacyViewSet, StanceEventViewSet)
+    items = (
+        CandidacyViewSet,
+        StanceEventViewSet,
+        PledgeWordingViewSet,
+        PledgeViewSet,
+        PledgeRuleViewSet,
+        PledgeInvalidationViewSet,
+        ConstituentAskViewSet,
+    )
 
 
 @hooks.register("register_admin_viewset")

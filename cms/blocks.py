@@ -93,6 +93,54 @@ class BodyBlock(blocks.StreamBlock):
     call_to_action = CallToActionBlock()
 
 
+class ProcessingBlock(blocks.StructBlock):
+    """One use of personal data, as the UK GDPR asks a privacy notice to set out:
+    what is held, why, on which lawful basis, how long, and who receives it."""
+
+    title = blocks.CharBlock(max_length=120, help_text="For example 'Signing up'.")
+    data = blocks.TextBlock(label="What we hold", max_length=1500)
+    purpose = blocks.TextBlock(label="Why", max_length=1500)
+    lawful_basis = blocks.TextBlock(
+        label="Lawful basis",
+        max_length=800,
+        help_text="The UK GDPR article 6 basis, in plain words: consent, "
+        "legitimate interests, ...",
+    )
+    special_category = blocks.TextBlock(
+        label="Article 9 condition",
+        required=False,
+        max_length=800,
+        help_text="Only for special category data (health, political opinions, "
+        "...): the UK GDPR article 9 condition relied on.",
+    )
+    retention = blocks.TextBlock(label="How long we keep it", max_length=800)
+    recipients = blocks.TextBlock(label="Who receives it", max_length=800)
+
+    class Meta:
+        icon = "lock"
+        label = "Processing of personal data"
+        template = "blocks/processing.html"
+
+
+class DataControllerBlock(blocks.StaticBlock):
+    """Who the data controller is and how to reach them, from the site settings
+    (Settings > Site settings > Data protection), so the notice never goes stale."""
+
+    class Meta:
+        icon = "user"
+        label = "Data controller (from site settings)"
+        admin_text = "Shows the data controller and contact from the site settings."
+        template = "blocks/data_controller.html"
+
+
+class StandardBodyBlock(BodyBlock):
+    """A standard page's body: the privacy notice is one, so it may set out each
+    processing and name the data controller."""
+
+    processing = ProcessingBlock()
+    data_controller = DataControllerBlock()
+
+
 class HomePageBlock(blocks.StreamBlock):
     """Sections editors add below the home page's headline, statements and events,
     among them the sign-up form for updates (``updates``)."""

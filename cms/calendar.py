@@ -1,25 +1,62 @@
 """iCalendar (.ics) files for events: one event, or the feed of upcoming events.
 
-Times are written in Europe/London with the matching VTIMEZONE, so a calendar shows
-the right hour on both sides of a clock change."""
+Times are written in Europe/London with a VTIMEZONE that states the rules (last
+Sunday of March and of October) rather than listing clock changes up to some
+year, so a calendar shows the right hour on both sides of every clock change,
+2038 and after included. Links and UIDs are on the site's public address."""
 
+import re
 from collections.abc import Iterable
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
-from django.utils.html import strip_tags
-from icalendar import Calendar, Event
-from wagtail.models import Site
+from icalendar import Calendar, Event, Timezone
+from wagtail.rich_text import expand_db_html
+
+from ops.siteurl import absolute_url, site_domain
+from ops.text import html_to_text
 
 LONDON = ZoneInfo("Europe/London")
 PRODID = "-//No Ceasefire No Vote//Campaign site//EN"
+CONTENT_TYPE = "text/calendar; charset=utf-8"
+
+# The UK's rules since 1996 (and the EU's): summer time from 01:00 UTC on the last
+# Sunday of March to 01:00 UTC on the last Sunday of October, with no end date.
+LONDON_VTIMEZONE = """BEGIN:VTIMEZONE
+TZID:Europe/London
+X-LIC-LOCATION:Europe/London
+BEGIN:DAYLIGHT
+TZNAME:BST
+TZOFFSETFROM:+0000
+TZOFFSETTO:+0100
+DTSTART:19960331T010000
+RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU
+END:DAYLIGHT
+BEGIN:STANDARD
+TZNAME:GMT
+TZOFFSETFROM:+0100
+TZOFFSETTO:+0000
+DTSTART:19961027T020000
+RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU
+END:STANDARD
+END:VTIMEZONE
+"""
+
+_RELATIVE_HREF = re.compile(r'href="(/[^"]*)"')
+
+
+def rich_text_as_plain(html: str) -> str:
+    """An editor's rich text as calendar text: paragraphs apart, list items on
+    lines of their own, links followed by their full address."""
+    html = expand_db_html(html or "")
+    html = _RELATIVE_HREF.sub(lambda m: f'href="{absolute_url(m.group(1))}"', html)
+    return html_to_text(html)
 
 
 def _event_component(page, *, request=None) -> Event:
     component = Event()
-    # The site's own host name keeps the UID stable whichever address served it.
-    component.add("uid", f"event-{page.pk}@{_site_hostname(page, request)}")
+    # The site's own domain keeps the UID stable whichever address served it.
+    component.add("uid", f"event-{page.pk}@{site_domain()}")
     component.add("dtstamp", timezone.now())
     component.add("dtstart", page.start.astimezone(LONDON))
     component.add("dtend", page.end.astimezone(LONDON))
@@ -28,20 +65,11 @@ def _event_component(page, *, request=None) -> Event:
     url = page.get_full_url(request)
     description = page.summary or page.search_description or ""
     if page.access_information:
-        description += "\n\nAccess: " + strip_tags(page.access_information)
+        access = rich_text_as_plain(page.access_information)
+        description += "\n\nAccess:\n" + access
     component.add("description", f"{description}\n\n{url}".strip())
     component.add("url", url)
     return component
-
-
-def _site_hostname(page, request) -> str:
-    """The host name of the page's site, from Wagtail's cached list of site roots
-    (``page.get_site()`` would ask the database for every event in a feed)."""
-    site_id = page.get_url_parts(request)[0]
-    for root in Site.get_site_root_paths():
-        if root.site_id == site_id:
-            return urlsplit(root.root_url).hostname
-    return page.get_site().hostname
 
 
 def calendar_for_events(pages: Iterable, *, name: str, request=None) -> bytes:
@@ -51,9 +79,9 @@ def calendar_for_events(pages: Iterable, *, name: str, request=None) -> bytes:
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", "Europe/London")
+    calendar.add_component(Timezone.from_ical(LONDON_VTIMEZONE))
     for page in pages:
         calendar.add_component(_event_component(page, request=request))
-    calendar.add_missing_timezones()
     return calendar.to_ical()
 
 

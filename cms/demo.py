@@ -4,14 +4,18 @@ Every page is found by its slug under the home page, so a second run changes
 nothing. The texts are written for this demo; the venues, addresses and the
 imprint are invented."""
 
+import io
 import json
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils import timezone
+from wagtail.images.models import Image
 from wagtail.models import Page, Site
 
+from cms.illustrations import DEMO_PICTURES
 from cms.models import (
     EventHost,
     EventIndexPage,
@@ -23,7 +27,9 @@ from cms.models import (
     StatementPage,
     StatementSignatory,
 )
+from cms.services import site_sync_with_public_address
 from network.models import Group, Person, RoleKind
+from ops.siteurl import site_host_and_port
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -69,10 +75,12 @@ def seed_home() -> HomePage:
         home.save_revision().publish()
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        site = Site(hostname="localhost", port=80, is_default_site=True)
+        hostname, port = site_host_and_port()
+        site = Site(hostname=hostname, port=port, is_default_site=True)
     site.root_page = home
     site.site_name = "No Ceasefire No Vote"
     site.save()
+    site_sync_with_public_address()
     for page in Page.objects.filter(depth=2).exclude(pk=home.pk):
         if page.specific_class is Page:  # the unused welcome page
             page.delete()
@@ -101,52 +109,216 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=LONDON)
 
 
+def _processing(title, data, purpose, basis, special, retention, recipients):
+    return (
+        "processing",
+        {
+            "title": title,
+            "data": data,
+            "purpose": purpose,
+            "lawful_basis": basis,
+            "special_category": special,
+            "retention": retention,
+            "recipients": recipients,
+        },
+    )
+
+
+POLITICAL_CONSENT = (
+    "Taking part says something about your political opinions, which the law "
+    "protects more strongly. We rely on your explicit consent (article 9(2)(a)), "
+    "which you give by ticking the box on the form and can withdraw at any time."
+)
+
+PRIVACY_INTRO = (
+    "What this site holds about you, why, for how long, who sees it, and your rights."
+)
+
 PRIVACY_POLICY = [
     _p(
-        "This policy describes what this website and the network's directory store "
-        "about you, why, and who can see it."
+        "This notice explains what this website and the network's directory hold "
+        "about you, why, on what legal footing, for how long, and who sees it. It "
+        "covers everything the site does with personal data."
     ),
-    _h("The directory of councillors, candidates and campaigners"),
-    _p(
-        "For each person in the network the directory holds their name, the areas "
-        "they serve or stand in, their roles, their party history and the reasons "
-        "they gave for leaving a party, the groups they belong to, and contact "
-        "details. Each contact detail has a visibility: public, network members "
-        "only, or coordinators only. A person appears on the public site only after "
-        "they have agreed to a public profile, and the directory records when they "
-        "agreed. Being listed says something about your political opinions, which "
-        "the law treats as special-category data, so nothing else about you is "
-        "shown to the public."
+    _h("Who is responsible"),
+    ("data_controller", None),
+    _h("What we do with personal data"),
+    _processing(
+        "Signing up for updates",
+        "Your email address; your name and postcode if you give them, and the "
+        "constituency the postcode lies in; when you asked, on which page, the "
+        "wording you agreed to, and when you confirmed from the email we sent.",
+        "To email you news of the campaign a few times a month, and to send news "
+        "about your area only to people in it.",
+        "Your consent (UK GDPR article 6(1)(a)), confirmed by the link we email you. "
+        "Each email has a one-click unsubscribe link.",
+        POLITICAL_CONSENT,
+        "While you are subscribed. A sign-up you never confirm lapses when its link "
+        "expires. When you unsubscribe we stop at once, and keep only your address "
+        "and the record of your consent and its withdrawal, to prove we respected "
+        "it, until you ask us to erase them.",
+        "The editors who write and send the updates. Our email delivery service "
+        "carries the messages on our instructions.",
     ),
-    _h("Registering for an event"),
-    _p(
-        "When you register for an event we store your name, your email address, and, "
-        "if you give them, your organisation, your council area and your access "
-        "needs. We also store whether you agreed to be contacted about the event, "
-        "when you agreed, on which form and the version of the wording you saw, "
-        "whether you have a place or are on the waiting list, and whether you "
-        "attended. We email you a confirmation with the event details. Only the "
-        "site's editors who are allowed to manage registrations can see them. "
-        "Registrations are kept until an editor deletes them."
+    _processing(
+        "Making the pledge",
+        "Your name, email address and postcode, the constituency the postcode lies "
+        "in, and when you pledged.",
+        "To count how many voters in each constituency will not vote for a "
+        "candidate who does not call for a ceasefire, and to show candidates that "
+        "count. We publish numbers per constituency, never your name, address or "
+        "postcode.",
+        "Your consent (article 6(1)(a)).",
+        POLITICAL_CONSENT,
+        "Until six months after the next general election, then we delete it. "
+        "The published counts stay, with nothing that identifies you.",
+        "Coordinators who run the campaign. Only the counts reach the public site "
+        "and partner organisations.",
+    ),
+    _processing(
+        "Asking your candidates where they stand",
+        "Your name, email address and postcode, the constituency it lies in, the "
+        "candidates you asked and the message you sent them.",
+        "To pass your question to the candidates standing where you vote, and to "
+        "record that they were asked, so the site can say who was asked and who "
+        "replied.",
+        "Your consent (article 6(1)(a)).",
+        POLITICAL_CONSENT,
+        "Until six months after the next general election, then we delete it. The "
+        "record that a candidate was asked stays, without your name.",
+        "The candidates you chose to ask receive your name and message. "
+        "Coordinators see the asks made in their network.",
+    ),
+    _processing(
+        "Registering for an event",
+        "Your name and email address; if you give them, your organisation, your "
+        "council area and your access needs; whether you agreed to be contacted "
+        "about the event, when and on which wording; whether you have a place or "
+        "are on the waiting list, and whether you came.",
+        "To give you a place, tell you about changes to the event, meet your access "
+        "needs on the day and know who attended.",
+        "Taking the steps you asked for when you registered (article 6(1)(b)); "
+        "contact about the event only with your consent (article 6(1)(a)).",
+        "Access needs are information about your health. We record them only if "
+        "you choose to tell us, relying on your explicit consent (article 9(2)(a)), "
+        "and use them only to arrange the event.",
+        "Until three months after the event, when an editor deletes the "
+        "registrations; you may ask us to delete yours sooner.",
+        "Only the editors allowed to manage registrations. Access needs go to the "
+        "people arranging the venue, without your name where that is enough.",
+    ),
+    _processing(
+        "Members' profiles in the directory",
+        "For each councillor, candidate and campaigner in the network: name, the "
+        "areas they serve or stand in, roles, party history and reasons for "
+        "leaving a party, groups, contact details, a photo if they add one, and "
+        "their sign-in account. Each contact detail is marked public, members only "
+        "or coordinators only.",
+        "To run the network: to let members find and contact one another, and to "
+        "show the public who is in it when they have agreed to be shown.",
+        "Our legitimate interests in running the network (article 6(1)(f)); a "
+        "public profile only with the person's consent (article 6(1)(a)), recorded "
+        "with its date.",
+        "Being in the directory reveals political opinions. Within the network we "
+        "rely on article 9(2)(d) (a not-for-profit body with political aims, "
+        "about its members and regular contacts); on the public site, on explicit "
+        "consent (article 9(2)(a)); for elected roles and candidacies, on the "
+        "person having made them public (article 9(2)(e)).",
+        "While the person is in the network. A member can delete their account "
+        "from their account page; we then erase what the directory holds about "
+        "them, apart from public record such as a candidacy.",
+        "Members see what is marked for members; coordinators see everything; the "
+        "public sees only profiles whose owners agreed, and only what is marked "
+        "public.",
+    ),
+    _processing(
+        "Coordination notes",
+        "Notes coordinators write about people, groups and areas in the network: "
+        "calls made, what was agreed, and dates to follow up.",
+        "To coordinate the network's work and not lose track of what was promised.",
+        "Our legitimate interests in coordinating the network (article 6(1)(f)).",
+        "Notes may touch on political opinions. We rely on article 9(2)(d), as "
+        "for members' profiles. Notes never reach the public site or partners.",
+        "Until the follow-up is done and the note is no longer needed; "
+        "coordinators review notes each year. A person's notes are included when "
+        "they download their data.",
+        "Coordinators. A note marked for the network is also shown to members in "
+        "the area it is about.",
+    ),
+    _processing(
+        "Sharing with partner organisations",
+        "What the directory shows the public (and, for partners we trust with it, "
+        "what it shows members), and the candidates' stances.",
+        "To let organisations working with the campaign show the same information "
+        "on their own sites and keep it up to date.",
+        "Our legitimate interests in the campaign reaching more voters (article "
+        "6(1)(f)). Each partner agrees in writing to use the data only for that.",
+        "Public profiles rest on the person's explicit consent (article 9(2)(a)) "
+        "or on their having made the information public (article 9(2)(e)). "
+        "Members-only details go only to partners inside the network, under "
+        "article 9(2)(d).",
+        "Partners keep a copy only as long as they show it, and refresh it from "
+        "us, so a change or deletion here reaches them.",
+        "The partner organisations listed on request. Each has its own key, and "
+        "the key decides what it can read: never subscribers, pledges, asks, "
+        "registrations or coordination notes.",
+    ),
+    _processing(
+        "Where candidates and public figures stand",
+        "Candidates' and elected representatives' names, parties and the seats "
+        "they stand for; when they were asked, by what means, what they replied "
+        "and quotes from their public statements, with sources.",
+        "To tell voters where the people asking for their vote stand on a ceasefire.",
+        "Our legitimate interests, and the public's, in voters knowing the "
+        "positions of those who ask for their vote (article 6(1)(f)).",
+        "These are political opinions. We publish only what the person made "
+        "public or said to us for publication (article 9(2)(e)).",
+        "As part of the public record of the election. We correct mistakes as soon "
+        "as we are told of them.",
+        "Everyone: the public site and partner organisations show it.",
     ),
     _h("Cookies and other sites"),
     _p(
         "The site sets a security cookie on pages with a form, and a session cookie "
-        "when you register or sign in to the admin. It uses no analytics, no "
-        "advertising and no tracking. Everything on the site, including fonts, "
-        "comes from this site: videos and posts elsewhere are shown as links, and "
-        "nothing is loaded from another site until you follow one."
+        "when you sign in. It uses no analytics, no advertising and no tracking. "
+        "Everything on the site, fonts included, comes from this site: videos and "
+        "posts elsewhere are links, and nothing loads from another site until you "
+        "follow one."
     ),
     _h("Limits on misuse"),
     _p(
-        "To stop automated registrations, the site counts how many registrations "
+        "To stop automated sign-ups and registrations, the site counts how many "
         "come from each connection for up to an hour. It keeps a scrambled form of "
         "the address, not the address itself."
     ),
     _h("Your rights"),
     _p(
-        "You can ask to see, correct or delete what we hold about you, or withdraw "
-        "your consent, by writing to the contact address at the bottom of each page."
+        "You have the right to see what we hold about you and get a copy; to have "
+        "it corrected; to have it deleted; to ask us to stop or limit using it; to "
+        "object to our using it on the basis of legitimate interests; to take it "
+        "to another organisation; and to withdraw your consent at any time, which "
+        "does not affect what we did before."
+    ),
+    _h("How to use them"),
+    (
+        "paragraph",
+        "<ul><li>Members: download everything we hold about you from "
+        '<a href="/network/my-data/">your data</a>, correct your profile from your '
+        'account, and <a href="/network/delete-account/">delete your account</a> '
+        "to have it erased.</li>"
+        "<li>Updates: use the unsubscribe link in any email.</li>"
+        "<li>Everything else, and anyone who is not a member: write to the data "
+        "protection contact above. Tell us which address you used with us; we may "
+        "ask you to confirm it is yours. We answer within one month.</li></ul>",
+    ),
+    _h("Complaining"),
+    _p(
+        "Please tell us first if you are unhappy with how we use your data, and we "
+        "will try to put it right. You also have the right to complain to the "
+        "Information Commissioner's Office (ICO), the UK's data protection "
+        "regulator: at "
+        '<a href="https://ico.org.uk/make-a-complaint/">ico.org.uk/make-a-complaint'
+        "</a> or by phone on 0303 123 1113."
     ),
 ]
 
@@ -199,6 +371,19 @@ def _hosts_for_blackburn_event() -> list[Person]:
 
 
 @transaction.atomic
+def demo_picture(key: str) -> tuple[Image, str]:
+    """The drawing ``key`` from cms.illustrations in the image library (added the
+    first time), with its alt text."""
+    title, alt, draw = DEMO_PICTURES[key]
+    image = Image.objects.filter(title=title).first()
+    if image is None:
+        image = Image(
+            title=title, file=ImageFile(io.BytesIO(draw()), name=f"demo-{key}.png")
+        )
+        image.save()
+    return image, alt
+
+
 def seed_site() -> HomePage:
     home = seed_home()
     if not home.call_to_action_text:
@@ -289,15 +474,31 @@ def seed_site() -> HomePage:
             EventHost.objects.create(page=blackburn, person=person)
         blackburn.save_revision().publish()
 
+    for page, picture in (
+        (statement, "gathering"),
+        (london, "hall"),
+        (blackburn, "meeting"),
+    ):
+        if page.image_id is None:
+            page.image, page.image_alt = demo_picture(picture)
+            page.save_revision().publish()
+
     privacy, _ = _child(
         home,
         StandardPage,
         "privacy",
-        title="Privacy policy",
-        intro="What this site stores about you, and who can see it.",
+        title="Privacy notice",
+        intro=PRIVACY_INTRO,
         body=_stream(*PRIVACY_POLICY),
-        search_description="What this site stores about you, and who can see it.",
+        search_description=PRIVACY_INTRO,
     )
+    if not any(block.block_type == "processing" for block in privacy.body):
+        # A site seeded before the notice set out each processing: bring it up
+        # to date.
+        privacy.title = "Privacy notice"
+        privacy.intro = privacy.search_description = PRIVACY_INTRO
+        privacy.body = _stream(*PRIVACY_POLICY)
+        privacy.save_revision().publish()
     about, _ = _child(
         home,
         StandardPage,
@@ -335,6 +536,11 @@ def seed_site() -> HomePage:
 
     site = Site.objects.get(root_page=home)
     settings = SiteSettings.for_site(site)
+    if not settings.data_controller:
+        settings.data_controller = "No Ceasefire No Vote (demo)"
+        settings.data_controller_address = "PO Box 0000, Sampletown ZZ1 0ZZ"
+        settings.data_protection_email = "privacy@example.org"
+        settings.save()
     if not settings.imprint_promoter:
         settings.imprint_promoter = "A. Promoter (demo)"
         settings.imprint_promoter_address = "PO Box 0000, Sampletown ZZ1 0ZZ"

@@ -1,9 +1,11 @@
 """The Atom feed of statements, served at the statement index page's ``feed/``."""
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
 
 from cms import selectors
+from ops.siteurl import absolute_url, site_url
 
 FEED_LENGTH = 20
 
@@ -24,6 +26,24 @@ class StatementFeed(Feed):
 
     def link(self):
         return self.index_page.get_full_url(self.request)
+
+    def feed_url(self):
+        # The feed's own address (rel="self"), on the public address like the rest.
+        return absolute_url(self.index_page.feed_url())
+
+    # RFC 4287 4.1.1: a feed, or else each of its entries, names an author. The
+    # statements are the organisation's, so both say so.
+    def author_name(self):
+        return settings.WAGTAIL_SITE_NAME
+
+    def author_link(self):
+        return site_url() + "/"
+
+    def item_author_name(self, item):
+        return settings.WAGTAIL_SITE_NAME
+
+    def item_author_link(self, item):
+        return site_url() + "/"
 
     def subtitle(self):
         return self.index_page.search_description or "Statements of the campaign."

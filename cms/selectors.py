@@ -5,6 +5,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -21,6 +22,8 @@ from cms.models import (
     RegistrationStatus,
     StatementPage,
 )
+from network.models import AreaType
+from network.search import search_areas, search_constituencies, search_people
 from network.visibility import Audience, may_see_person
 
 
@@ -153,3 +156,63 @@ def specific_pages(pages) -> list[Page]:
     ids = [page.pk for page in pages]
     by_id = {page.pk: page for page in Page.objects.filter(pk__in=ids).specific()}
     return [by_id[pk] for pk in ids if pk in by_id]
+
+
+@dataclass(frozen=True)
+class DirectoryResult:
+    title: str
+    description: str
+    url: str
+
+
+def _role_line(role) -> str:
+    where = f" for {role.area.name}" if role.area_id else ""
+    party = f" ({role.party.name})" if role.party_id else ""
+    return f"{role.get_kind_display()}{where}{party}"
+
+
+def search_directory(*, query: str, audience: Audience) -> dict[str, list]:
+    """Constituencies, people and other areas matching ``query``, for the site's
+    search: at most a few of each, in a constant number of queries. People are
+    only those the audience may know about (``network.visibility``)."""
+    words = search_words(query)
+    if not words:
+        return {"constituencies": [], "people": [], "areas": []}
+    constituencies = [
+        DirectoryResult(
+            area.name,
+            f"Westminster constituency in {(area.region or area.nation).name}"
+            if (area.region_id or area.nation_id)
+            else "Westminster constituency",
+            reverse("stances:constituency", args=[area.slug]),
+        )
+        for area in search_constituencies(words)
+    ]
+    people = []
+    for person in search_people(words, audience=audience):
+        roles = list(person.roles.all())
+        if audience >= Audience.NETWORK:
+            url = reverse("members:person", args=[person.slug])
+        else:
+            seat = next(
+                (
+                    r.area
+                    for r in roles
+                    if r.kind == "candidate"
+                    and r.area_id
+                    and r.area.area_type == AreaType.CONSTITUENCY
+                ),
+                None,
+            )
+            url = reverse("stances:constituency", args=[seat.slug]) if seat else ""
+        people.append(
+            DirectoryResult(person.name, "; ".join(_role_line(r) for r in roles), url)
+        )
+    areas = []
+    for area in search_areas(words):
+        where = area.parent or area.region or area.nation
+        description = area.get_area_type_display()
+        if where is not None:
+            description += f" in {where.name}"
+        areas.append(DirectoryResult(area.name, description, ""))
+    return {"constituencies": constituencies, "people": people, "areas": areas}

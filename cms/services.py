@@ -11,11 +11,12 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from cms import selectors
 from cms.calendar import calendar_for_event
 from cms.models import EventPage, Registration, RegistrationState, RegistrationStatus
+from ops.siteurl import site_host_and_port
 
 logger = logging.getLogger(__name__)
 
@@ -196,3 +197,23 @@ def attendance_mark(*, event: EventPage, attended_ids: set[int], actor) -> int:
             actor.pk,
         )
     return changed
+
+
+# ------------------------------------------------------------------ the site record
+
+
+def site_sync_with_public_address() -> Site | None:
+    """Give the default Wagtail Site the host name and port of SITE_URL, so the
+    admin's "view live" links and Wagtail's own lookups agree with every other link.
+    Run on each release and by the demo seed; does nothing when they already agree."""
+    hostname, port = site_host_and_port()
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None or (site.hostname, site.port) == (hostname, port):
+        return site
+    if Site.objects.filter(hostname=hostname, port=port).exists():
+        # Another site of the tree answers there: an editor's choice to keep.
+        logger.warning("A Wagtail site already answers on %s:%s", hostname, port)
+        return site
+    site.hostname, site.port = hostname, port
+    site.save()
+    return site

@@ -1,8 +1,10 @@
 """URLs of the campaign site outside Wagtail's page tree."""
 
 from django.urls import path
+from wagtail.contrib.sitemaps import Sitemap as PagesSitemap
 from wagtail.contrib.sitemaps.views import sitemap
 
+from campaign.sitemaps import StancesSitemap
 from cms import views
 
 app_name = "cms"
@@ -13,5 +15,10 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("favicon.ico", views.favicon, name="favicon"),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": {"pages": PagesSitemap, "stances": StancesSitemap}},
+        name="sitemap",
+    ),
 ]

@@ -12,13 +12,16 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST, require_safe
 from wagtail.models import Site
 
+from campaign.selectors import pledge_total
 from cms import page_handlers, selectors, services
+from cms.calendar import CONTENT_TYPE as CALENDAR_TYPE
 from cms.calendar import calendar_for_event, calendar_for_events
 from cms.feeds import StatementFeed
 from cms.forms import RegistrationForm
@@ -30,7 +33,9 @@ from cms.models import (
     StatementIndexPage,
     StatementPage,
 )
+from network.visibility import audience_for_user
 from ops import throttle
+from ops.siteurl import absolute_url
 
 SEARCH_QUERY_MAX = 200
 SEARCH_PAGE_SIZE = 10
@@ -44,6 +49,8 @@ def home_page_context(request, page) -> dict:
     return {
         "latest_statements": selectors.statement_list(root=page)[:3],
         "national": selectors.national_picture(),
+        # People who confirmed the pledge, across the UK (from the counters).
+        "pledge_total": pledge_total(),
         "upcoming_events": selectors.event_list_upcoming(root=page)[:3],
     }
 
@@ -123,7 +130,7 @@ def event_page_serve(request, page):
         "event_full": selectors.event_is_full(event=page),
         # The form's errors are shown at the registration address: the page's own
         # address stays the one to share.
-        "canonical_url": request.build_absolute_uri(page.url),
+        "canonical_url": page.get_full_url(request),
     }
     response = page.render(request, context_overrides=context)
     response.status_code = status
@@ -174,7 +181,7 @@ def event_thank_you(request, page):
 @page_handlers.route(EventPage, "ics")
 def event_ics(request, page):
     response = HttpResponse(
-        calendar_for_event(page, request=request), content_type="text/calendar"
+        calendar_for_event(page, request=request), content_type=CALENDAR_TYPE
     )
     response["Content-Disposition"] = f'attachment; filename="{page.slug}.ics"'
     return response
@@ -191,13 +198,18 @@ def events_ics(request):
     body = calendar_for_events(
         events, request=request, name=f"{settings.WAGTAIL_SITE_NAME} events"
     )
-    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    return HttpResponse(body, content_type=CALENDAR_TYPE)
 
 
 @require_GET
 def search(request):
     query = request.GET.get("q", "").strip()[:SEARCH_QUERY_MAX]
     results = None
+    directory = None
+    if query and request.GET.get("page") in (None, "", "1"):
+        directory = selectors.search_directory(
+            query=query, audience=audience_for_user(request.user)
+        )
     if query:
         site = Site.find_for_request(request)
         paginator = Paginator(
@@ -211,8 +223,13 @@ def search(request):
         {
             "query": query,
             "results": results,
+            "directory": directory,
+            "directory_found": bool(directory and any(directory.values())),
             "meta_title": f"Search: {query}" if query else "Search",
-            "meta_description": "Search the statements, events and pages of the site.",
+            "meta_description": (
+                "Search the constituencies, people, areas, statements, events and "
+                "pages of the site."
+            ),
             "noindex": True,
         },
     )
@@ -220,7 +237,7 @@ def search(request):
 
 @require_GET
 def robots_txt(request):
-    sitemap = request.build_absolute_uri("/sitemap.xml")
+    sitemap = absolute_url(reverse("cms:sitemap"))
     lines = [
         "User-agent: *",
         "Disallow: /admin/",

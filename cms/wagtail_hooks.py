@@ -10,6 +10,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button
 
 from cms import admin_views
+from cms.admin_dashboard import WaitingForYouPanel
 from cms.models import EventPage, Registration
 
 REGISTRATION_PERMISSION = "cms.view_registration"
@@ -132,3 +133,8 @@ def event_registrations_button(page, user, next_url=None):
             icon_name="group",
             priority=90,
         )
+
+
+@hooks.register("construct_homepage_panels")
+def add_waiting_for_you(request, panels):
+    panels.append(WaitingForYouPanel(request))

@@ -24,6 +24,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", include("api.urls")),
     path("updates/", include("updates.urls")),
+    path("", include("campaign.pressure_urls")),
     path("", include("cms.urls")),
 ]
 

@@ -25,6 +25,7 @@ from network.models import (
     Group,
     GroupKind,
     GroupMembership,
+    NetworkStatus,
     Party,
     Person,
     PersonStatus,
@@ -217,7 +218,11 @@ def add_contacts(person: Person, rng: random.Random, number: int):
 
 
 def make_person(
-    name: str, rng: random.Random, number: int, bio: str
+    name: str,
+    rng: random.Random,
+    number: int,
+    bio: str,
+    network_status: str = NetworkStatus.MEMBER,
 ) -> tuple[Person, bool]:
     slug = slugify(name)
     existing = Person.objects.filter(slug=slug).first()
@@ -229,6 +234,7 @@ def make_person(
         slug=slug,
         pronouns=rng.choice(["", "she/her", "he/him", "they/them"]),
         bio=f"Fictional demo profile. {bio}",
+        network_status=network_status,
         status=PersonStatus.ACTIVE if rng.random() < 0.9 else PersonStatus.INACTIVE,
         public_profile=agreed,
         public_profile_agreed_at=(
@@ -340,7 +346,11 @@ def seed_network(*, out=None) -> SeedReport:
     for group in list(groups.values()):
         number += 1
         person, created = make_person(
-            names.next(), rng, number, f"Organiser with {group.name}."
+            names.next(),
+            rng,
+            number,
+            f"Organiser with {group.name}.",
+            network_status=NetworkStatus.ORGANISER,
         )
         if created:
             add_role(person, kind=RoleKind.ORGANISER, group=group, area=group.area,

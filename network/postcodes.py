@@ -37,6 +37,11 @@ from network.models import Area
 
 logger = logging.getLogger(__name__)
 
+# The postcode the pages give as an example: one the offline sample holds (in
+# Blackburn, the demo's own ward elections), so trying it works on a
+# development machine as well as in production.
+EXAMPLE_POSTCODE = "BB1 2AB"
+
 # The shape of every UK postcode (BS 7666), allowing a missing or extra space.
 POSTCODE_RE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
 
@@ -49,7 +54,7 @@ class InvalidPostcode(PostcodeError):
     def __init__(self, postcode: str = ""):
         super().__init__(
             "That doesn't look like a UK postcode. Check it and try again, "
-            "e.g. BB1 7DT."
+            f"e.g. {EXAMPLE_POSTCODE}."
         )
 
 
@@ -190,6 +195,12 @@ class PostcodesIOBackend:
 
 
 BACKENDS = {"offline": OfflineBackend, "postcodes.io": PostcodesIOBackend}
+
+
+def runs_on_offline_sample() -> bool:
+    """True when lookups read the shipped sample, not a full directory: pages
+    say so, since most postcodes are missing from it."""
+    return settings.POSTCODE_LOOKUP_BACKEND == "offline"
 
 
 def get_backend():

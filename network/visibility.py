@@ -220,6 +220,13 @@ def visible_tombstones(queryset: QuerySet, audience: Audience) -> QuerySet:
     return queryset.filter(was_public=True)
 
 
+def may_hear_of_removal(*, reason: str, was_public: bool, audience: Audience) -> bool:
+    """The rule of ``visible_tombstones`` for one removal (webhooks ask it)."""
+    if audience >= Audience.NETWORK:
+        return reason == "deleted"
+    return was_public
+
+
 def may_see_person(person, audience: Audience) -> bool:
     """Whether the audience may know about this one person (see visible_people)."""
     return audience >= Audience.NETWORK or bool(person.public_profile)

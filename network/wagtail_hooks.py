@@ -8,6 +8,8 @@ history. Areas come from ``manage.py load_areas`` and are read-only here.
 
 import django_filters
 from django.db.models import Count, Q
+from django.http import QueryDict
+from django.urls import reverse
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import (
@@ -18,6 +20,7 @@ from wagtail.admin.panels import (
     ObjectList,
     TabbedInterface,
 )
+from wagtail.admin.site_summary import SummaryItem
 from wagtail.admin.ui.tables import BooleanColumn, Column, UpdatedAtColumn
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -33,11 +36,13 @@ from network.models import (
     Election,
     Group,
     GroupKind,
+    NetworkStatus,
     Party,
     Person,
     PersonStatus,
     RoleKind,
 )
+from network.models.people import NETWORK_STATUSES
 from network.notes_admin import (
     CoordinationNoteViewSet,
     MyFollowUpsPanel,
@@ -60,10 +65,31 @@ def councils(request=None):
 
 # ------------------------------------------------------------------ people
 
+NETWORK_FILTER_CHOICES = [
+    ("network", "The network"),
+    ("tracked", "Tracked by the campaign"),
+    ("all", "Everyone"),
+]
+
 
 class PersonFilterSet(WagtailFilterSet):
+    network = django_filters.ChoiceFilter(
+        label="Network",
+        choices=NETWORK_FILTER_CHOICES,
+        empty_label=None,
+        method="filter_network",
+        help_text=(
+            "The network by default; tracked people are the candidates and "
+            "representatives the campaign presses."
+        ),
+    )
+    network_status = django_filters.ChoiceFilter(
+        label="In the network as",
+        choices=NetworkStatus.choices,
+        help_text="Member, organiser, ally or tracked.",
+    )
     status = django_filters.ChoiceFilter(
-        choices=PersonStatus.choices, help_text="Their standing in the network."
+        choices=PersonStatus.choices, help_text="How active they are."
     )
     public_profile = django_filters.BooleanFilter(
         label="Agreed to a public profile",
@@ -90,7 +116,25 @@ class PersonFilterSet(WagtailFilterSet):
 
     class Meta:
         model = Person
-        fields = ["status", "public_profile", "role", "council", "region"]
+        fields = [
+            "network", "network_status", "status", "public_profile", "role",
+            "council", "region",
+        ]  # fmt: skip
+
+    def __init__(self, data=None, *args, **kwargs):
+        # Without a choice, the listing shows the network, not the people the
+        # campaign only tracks.
+        data = data.copy() if data is not None else QueryDict(mutable=True)
+        if data.get("network") not in dict(NETWORK_FILTER_CHOICES):
+            data["network"] = "network"
+        super().__init__(data, *args, **kwargs)
+
+    def filter_network(self, queryset, name, value):
+        if value == "tracked":
+            return queryset.tracked()
+        if value == "all":
+            return queryset
+        return queryset.in_network()
 
     def filter_council(self, queryset, name, council):
         if not council:
@@ -112,12 +156,14 @@ class PersonViewSet(SnippetViewSet):
     list_display = [
         "name",
         Column("roles_summary", label="Roles"),
+        "network_status",
         "status",
         BooleanColumn("public_profile", label="Public profile"),
         UpdatedAtColumn(),
     ]
     list_export = [
-        "name", "slug", "pronouns", "status", "public_profile", "roles_summary",
+        "name", "slug", "pronouns", "network_status", "status", "public_profile",
+        "roles_summary",
         "updated_at",
     ]  # fmt: skip
     export_headings = {"roles_summary": "Roles"}
@@ -146,7 +192,9 @@ class PersonViewSet(SnippetViewSet):
                     FieldPanel("bio"),
                     MultiFieldPanel(
                         [
-                            FieldPanel("status"),
+                            FieldRowPanel(
+                                [FieldPanel("network_status"), FieldPanel("status")]
+                            ),
                             FieldPanel("public_profile"),
                             FieldPanel("public_profile_agreed_at"),
                         ],
@@ -380,6 +428,34 @@ register_snippet(DirectoryViewSetGroup)
 
 # ------------------------------------------------------------------ notes
 # The notes listing is in the menu above; the rest: network/notes_admin.py.
+
+
+class PeopleSummaryItem(SummaryItem):
+    """On the admin dashboard: how many people are in the network, and how many
+    candidates and representatives the campaign tracks (two counts, one query)."""
+
+    order = 150
+    template_name = "network/admin/people_summary.html"
+
+    def is_shown(self):
+        return self.request.user.has_perm("network.view_person")
+
+    def get_context_data(self, parent_context=None):
+        counts = Person.objects.aggregate(
+            in_network=Count("pk", filter=Q(network_status__in=NETWORK_STATUSES)),
+            tracked=Count("pk", filter=Q(network_status=NetworkStatus.TRACKED)),
+        )
+        listing = reverse("wagtailsnippets_network_person:list")
+        return {
+            **counts,
+            "network_url": listing,
+            "tracked_url": f"{listing}?network=tracked",
+        }
+
+
+@hooks.register("construct_homepage_summary_items")
+def add_people_summary(request, items):
+    items.append(PeopleSummaryItem(request))
 
 
 @hooks.register("construct_homepage_panels")

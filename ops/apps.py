@@ -10,7 +10,8 @@ class OpsConfig(AppConfig):
     verbose_name = "Operations"
 
     def ready(self):
-        from . import pagecache, spreadsheets
+        from . import pagecache, siteurl, spreadsheets
 
         pagecache.connect_signals()
+        siteurl.use_site_domain_in_message_ids()
         spreadsheets.protect_admin_exports()

@@ -6,13 +6,13 @@ from django.core.checks import Warning, register
 
 @register(deploy=True)
 def links_use_https(app_configs, **kwargs):
-    if settings.UPDATES_BASE_URL.startswith("https://"):
+    if settings.SITE_URL.startswith("https://"):
         return []
     return [
         Warning(
-            "UPDATES_BASE_URL is not an https address.",
+            "SITE_URL is not an https address.",
             hint="Unsubscribe links (List-Unsubscribe, RFC 8058) must be https: "
-            "set UPDATES_BASE_URL=https://your.site",
+            "set SITE_URL=https://your.site",
             id="updates.W001",
         )
     ]

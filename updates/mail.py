@@ -6,8 +6,6 @@ unsubscribe link, so building 50,000 messages costs little more than building on
 """
 
 import re
-from html.parser import HTMLParser
-from urllib.parse import urlsplit
 
 import nh3
 from django.conf import settings
@@ -15,6 +13,9 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from wagtail.rich_text import expand_db_html
+
+from ops import siteurl
+from ops.text import html_to_text
 
 from . import tokens
 from .models import Mailing
@@ -25,7 +26,7 @@ LINK_PLACEHOLDER = "UNSUBSCRIBE-LINK-PLACEHOLDER-7f3a"
 
 
 def absolute_url(path: str) -> str:
-    return settings.UPDATES_BASE_URL.rstrip("/") + path
+    return siteurl.absolute_url(path)
 
 
 def unsubscribe_url(subscriber_id: int) -> str:
@@ -34,8 +35,8 @@ def unsubscribe_url(subscriber_id: int) -> str:
 
 
 def list_id() -> str:
-    host = urlsplit(settings.UPDATES_BASE_URL).hostname or "localhost"
-    return f"<updates.{host}>"
+    # RFC 2919: a unique identifier under a domain the list's owner controls.
+    return f"<updates.{siteurl.site_domain()}>"
 
 
 def unsubscribe_headers(url: str) -> dict[str, str]:
@@ -84,51 +85,6 @@ def confirmation_message(*, subscriber, request_id: int) -> EmailMultiAlternativ
 # ------------------------------------------------------------------ mailings
 
 _RELATIVE_HREF = re.compile(r'href="(/[^"]*)"')
-
-
-class _TextConverter(HTMLParser):
-    """Rich text HTML to readable plain text: paragraphs and headings apart, list
-    items as dashes, links followed by their address."""
-
-    BLOCKS = {"p", "h2", "h3", "h4", "ul", "ol", "blockquote", "div"}
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.hrefs: list[str | None] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self.BLOCKS:
-            self.parts.append("\n\n")
-        elif tag == "li":
-            self.parts.append("\n- ")
-        elif tag == "br":
-            self.parts.append("\n")
-        elif tag == "a":
-            self.hrefs.append(dict(attrs).get("href"))
-
-    def handle_endtag(self, tag):
-        if tag == "a" and self.hrefs:
-            href = self.hrefs.pop()
-            if href and not href.startswith("mailto:"):
-                self.parts.append(f" ({href})")
-        elif tag in self.BLOCKS:
-            self.parts.append("\n\n")
-
-    def handle_data(self, data):
-        self.parts.append(re.sub(r"\s+", " ", data))
-
-    def text(self) -> str:
-        raw = "".join(self.parts)
-        lines = [line.strip() for line in raw.splitlines()]
-        return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-
-
-def html_to_text(html: str) -> str:
-    converter = _TextConverter()
-    converter.feed(html)
-    converter.close()
-    return converter.text()
 
 
 def mailing_body_html(mailing: Mailing) -> str:

@@ -13,6 +13,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from network.models import AreaType
+from ops.siteurl import CanonicalPageURLMixin, absolute_url
 
 from . import consent
 
@@ -316,7 +317,7 @@ class SignupBlock(blocks.StructBlock):
         template = "updates/blocks/signup_block.html"
 
 
-class SignupPage(Page):
+class SignupPage(CanonicalPageURLMixin, Page):
     """The title and intro of the sign-up page. The site has one sign-up page,
     /updates/signup/ (``views.signup``), which shows them above the form; this
     page's own address leads there, so links to either reach the same form."""
@@ -346,11 +347,6 @@ class SignupPage(Page):
         return redirect("updates:signup", permanent=True)
 
     def get_sitemap_urls(self, request=None):
-        path = reverse("updates:signup")
-        location = (
-            request.build_absolute_uri(path)
-            if request is not None
-            else self.get_site().root_url + path
-        )
+        location = absolute_url(reverse("updates:signup"))
         lastmod = self.last_published_at or self.latest_revision_created_at
         return [{"location": location, "lastmod": lastmod}]

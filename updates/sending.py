@@ -307,14 +307,13 @@ def _failure(delivery: Delivery, error: str, *, permanent: bool) -> dict:
     }
 
 
-def _smtp_error(exc: Exception) -> tuple[str, int | None]:
+def smtp_error_detail(exc: Exception) -> tuple[str, int | None]:
+    """An SMTP failure as (exception class and code, code): never the server's
+    words, which often quote the address."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        code, message = next(iter(exc.recipients.values()), (None, b""))
+        code, _message = next(iter(exc.recipients.values()), (None, b""))
     else:
         code = getattr(exc, "smtp_code", None)
-        message = getattr(exc, "smtp_error", b"")
-    if isinstance(message, bytes):
-        message = message.decode("utf-8", "replace")
     # The server's words often quote the address; keep the code and class only.
     detail = f"{type(exc).__name__} {code}" if code else type(exc).__name__
     return detail, code
@@ -362,7 +361,7 @@ def _send_batch(batch, renderer, connection_factory, report, lease) -> None:
         connection.open()
     except (OSError, smtplib.SMTPException) as exc:
         # Nothing was sent: every row counts one failed attempt.
-        detail, _code = _smtp_error(exc)
+        detail, _code = smtp_error_detail(exc)
         for delivery in batch:
             error = f"could not connect: {detail}"
             outcome = _failure(delivery, error, permanent=False)
@@ -405,7 +404,7 @@ def _send_batch(batch, renderer, connection_factory, report, lease) -> None:
                     report.failed += outcome["status"] == DeliveryStatus.FAILED
                 return
             except (OSError, smtplib.SMTPException) as exc:
-                detail, code = _smtp_error(exc)
+                detail, code = smtp_error_detail(exc)
                 permanent = bool(code and 500 <= code < 600)
                 outcome = _failure(delivery, detail, permanent=permanent)
                 _record(delivery, **outcome)

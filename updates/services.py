@@ -92,26 +92,29 @@ def signup_process(*, pending_id: int) -> bool:
         return _signup_apply(pending, constituency)
 
 
-def _signup_apply(pending: PendingSignup, constituency) -> bool:
-    email = pending.email
-    now = pending.received_at
+def _record_request(
+    *, email, name, postcode, constituency, at, source, wording_version, method
+):
+    """The subscriber (created if new, details updated while unconfirmed) and a
+    new "requested" consent event, with the previous one; (None, None, None) when
+    the address is confirmed already."""
     subscriber = (
         Subscriber.objects.select_for_update().filter(email__iexact=email).first()
     )
     if subscriber is None:
         try:
             with transaction.atomic():
-                subscriber = Subscriber.objects.create(email=email, created_at=now)
+                subscriber = Subscriber.objects.create(email=email, created_at=at)
         except IntegrityError:  # the same address signed up at the same moment
             subscriber = Subscriber.objects.select_for_update().get(email__iexact=email)
     if subscriber.status == SubscriberStatus.CONFIRMED:
-        return False
+        return None, None, None
     # Not yet confirmed, so nothing is sent to this address but the confirmation:
     # the details given last are the ones kept.
-    if pending.name:
-        subscriber.name = pending.name
-    if pending.postcode:
-        subscriber.postcode = pending.postcode
+    if name:
+        subscriber.name = name
+    if postcode:
+        subscriber.postcode = postcode
         subscriber.constituency = constituency
     subscriber.save(update_fields=["name", "postcode", "constituency"])
     previous = (
@@ -122,11 +125,56 @@ def _signup_apply(pending: PendingSignup, constituency) -> bool:
     request = ConsentEvent.objects.create(
         subscriber=subscriber,
         action=ConsentAction.REQUESTED,
+        at=at,
+        source=source[:255],
+        wording_version=wording_version,
+        method=method,
+    )
+    return subscriber, request, previous
+
+
+def signup_record(
+    *,
+    email: str,
+    name: str = "",
+    postcode: str = "",
+    constituency=None,
+    source: str = "",
+    method: str,
+    wording_version: str = consent.CURRENT_VERSION,
+) -> ConsentEvent | None:
+    """Record a sign-up whose confirmation link another email carries (the
+    pledge's: one email for both). Sends nothing. Returns the "requested" consent
+    event to confirm with ``subscriber_confirm``, or None when the address is on
+    the list already."""
+    with transaction.atomic():
+        _subscriber, request, _previous = _record_request(
+            email=email.strip().lower(),
+            name=name,
+            postcode=postcode,
+            constituency=constituency,
+            at=timezone.now(),
+            source=source,
+            wording_version=wording_version,
+            method=method,
+        )
+        return request
+
+
+def _signup_apply(pending: PendingSignup, constituency) -> bool:
+    now = pending.received_at
+    subscriber, request, previous = _record_request(
+        email=pending.email,
+        name=pending.name,
+        postcode=pending.postcode,
+        constituency=constituency,
         at=now,
         source=pending.source,
         wording_version=pending.wording_version,
         method="sign-up form, consent box ticked",
     )
+    if subscriber is None:
+        return False
     cooldown = timedelta(seconds=settings.UPDATES_CONFIRM_RESEND_AFTER)
     if previous is None or now - previous.at >= cooldown:
         _enqueue_confirmation(subscriber.pk, request.pk)

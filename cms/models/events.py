@@ -13,7 +13,7 @@ from wagtail.search import index
 
 from cms import page_handlers
 from cms.blocks import BodyBlock
-from cms.models.pages import DirectoryPersonOrGroup, SitePage
+from cms.models.pages import DirectoryPersonOrGroup, IllustratedPage, SitePage
 
 
 class EventIndexPage(SitePage):
@@ -37,7 +37,7 @@ class RegistrationState(models.TextChoices):
     PAST = "past", "This event has finished."
 
 
-class EventPage(RoutablePageMixin, SitePage):
+class EventPage(RoutablePageMixin, IllustratedPage):
     """A conference session or meeting. Times are UK time (Europe/London)."""
 
     start = models.DateTimeField(help_text="UK time.")
@@ -78,6 +78,7 @@ class EventPage(RoutablePageMixin, SitePage):
         *Page.content_panels,
         FieldRowPanel([FieldPanel("start"), FieldPanel("end")], heading="When"),
         FieldPanel("summary"),
+        *IllustratedPage.image_panels,
         MultiFieldPanel(
             [
                 FieldPanel("venue_name"),

@@ -3,6 +3,7 @@ and standard pages. Events live in ``events.py``."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -14,11 +15,12 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cms import page_handlers
-from cms.blocks import BodyBlock, HomePageBlock
+from cms.blocks import BodyBlock, HomePageBlock, StandardBodyBlock
 from network.visibility import Audience, may_see_person
+from ops.siteurl import CanonicalPageURLMixin
 
 
-class SitePage(Page):
+class SitePage(CanonicalPageURLMixin, Page):
     """What every page of the site shares: an optional picture for social sharing.
 
     Title, description and canonical address come from Wagtail's own fields (the
@@ -86,15 +88,25 @@ class HomePage(SitePage):
         index.SearchField("intro"),
     ]
 
+    # Shared without a picture of its own, the home page shows the national card
+    # drawn by the server (campaign.cards).
+    social_card_alt = (
+        "How many candidates call for a ceasefire in Gaza, refuse, are unclear, "
+        "did not reply or were not asked yet."
+    )
+
+    def social_card_path(self) -> str:
+        return reverse("stances:card")
+
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
 
 
 class StandardPage(SitePage):
-    """A plain page: the privacy policy, about the network, and the like."""
+    """A plain page: the privacy notice, about the network, and the like."""
 
     intro = models.TextField(blank=True, max_length=500)
-    body = StreamField(BodyBlock(), blank=True)
+    body = StreamField(StandardBodyBlock(), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     search_fields = [
@@ -128,13 +140,50 @@ class StatementIndexPage(RoutablePageMixin, SitePage):
         return self.url + self.reverse_subpage("feed")
 
 
+class IllustratedPage(SitePage):
+    """A page with a picture at its top (statements, events). The picture is a
+    Wagtail image, served as renditions sized for the screen (``srcset``), with
+    alt text written for this page: it is required with the picture."""
+
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shown at the top of the page and on its card in listings.",
+    )
+    image_alt = models.CharField(
+        "alt text",
+        max_length=250,
+        blank=True,
+        help_text="What the picture shows, for people who cannot see it.",
+    )
+
+    image_panels = [
+        MultiFieldPanel(
+            [FieldPanel("image"), FieldPanel("image_alt")], heading="Picture"
+        )
+    ]
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        if self.image_id and not self.image_alt.strip():
+            raise ValidationError(
+                {"image_alt": "Describe the picture for people who cannot see it."}
+            )
+
+
 class StatementPageTag(TaggedItemBase):
     content_object = ParentalKey(
         "cms.StatementPage", on_delete=models.CASCADE, related_name="tagged_items"
     )
 
 
-class StatementPage(SitePage):
+class StatementPage(IllustratedPage):
     """A statement of the campaign, with the people and groups who signed it."""
 
     date = models.DateField("statement date", default=timezone.localdate)
@@ -148,6 +197,7 @@ class StatementPage(SitePage):
         *Page.content_panels,
         FieldPanel("date"),
         FieldPanel("summary"),
+        *IllustratedPage.image_panels,
         FieldPanel("body"),
         InlinePanel(
             "signatories",

@@ -42,6 +42,30 @@ class SiteSettings(BaseSiteSetting):
         blank=True,
         help_text="Left empty when it is the promoter's address.",
     )
+    data_controller = models.CharField(
+        "data controller",
+        max_length=200,
+        blank=True,
+        help_text=(
+            "Who decides what personal data the site collects and why: the "
+            "organisation's legal name. The privacy notice names it."
+        ),
+    )
+    data_controller_address = models.CharField(
+        "data controller's address", max_length=300, blank=True
+    )
+    data_protection_email = models.EmailField(
+        "data protection contact",
+        blank=True,
+        help_text="Where people send requests about their data. Defaults to the "
+        "contact email.",
+    )
+    ico_registration = models.CharField(
+        "ICO registration number",
+        max_length=20,
+        blank=True,
+        help_text="The controller's entry in the ICO's register of fee payers.",
+    )
     footer_text = RichTextField(blank=True, features=["bold", "italic", "link"])
     contact_email = models.EmailField(blank=True)
     social_links = StreamField([("link", SocialLinkBlock())], blank=True)
@@ -71,6 +95,15 @@ class SiteSettings(BaseSiteSetting):
                 heading="Footer",
             ),
             ObjectList([FieldPanel("main_menu")], heading="Main menu"),
+            ObjectList(
+                [
+                    FieldPanel("data_controller"),
+                    FieldPanel("data_controller_address"),
+                    FieldPanel("data_protection_email"),
+                    FieldPanel("ico_registration"),
+                ],
+                heading="Data protection",
+            ),
         ]
     )
 

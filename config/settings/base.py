@@ -5,6 +5,7 @@ differ between machines come from the environment (see .env.example).
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 
@@ -25,6 +26,17 @@ ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "network.User"
+
+# ------------------------------------------------------------------ public address
+# The one address the public reaches the site at: every absolute URL built outside
+# a request, and most built inside one, starts with it (emails, feeds, sitemap,
+# calendars, sharing tags, the admin's links, the Wagtail site's host and port), and
+# its host name is the domain of Message-IDs, List-Id and the default sender.
+# `make run` sets it from PORT; production requires an https address.
+SITE_URL = env("SITE_URL", default=f"http://127.0.0.1:{env('PORT', default='8000')}")
+SITE_URL = SITE_URL.rstrip("/")
+# Its host name: the domain of Message-IDs, List-Id and the default sender.
+SITE_DOMAIN = urlsplit(SITE_URL).hostname or "localhost"
 
 # ------------------------------------------------------------------ apps
 INSTALLED_APPS = [
@@ -161,7 +173,7 @@ vars().update(
 # registration email goes out during the request) until gunicorn kills it.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env(
-    "DEFAULT_FROM_EMAIL", default="No Ceasefire No Vote <updates@localhost>"
+    "DEFAULT_FROM_EMAIL", default=f"No Ceasefire No Vote <updates@{SITE_DOMAIN}>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -235,7 +247,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # ------------------------------------------------------------------ wagtail
 WAGTAIL_SITE_NAME = "No Ceasefire No Vote"
-WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+# Links in the admin's notification emails.
+WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
@@ -317,6 +330,8 @@ SPECTACULAR_SETTINGS = {
         "StancePositionEnum": "campaign.models.Position",
         "StanceKindEnum": "campaign.models.StanceKind",
         "AskMethodEnum": "campaign.models.AskMethod",
+        "WebhookEventTypeEnum": "api.webhooks.models.EventType",
+        "WebhookDeliveryStatusEnum": "api.webhooks.models.DeliveryStatus",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -451,11 +466,9 @@ TASKS = {
         "BACKEND": env(
             "TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend"
         ),
-        "QUEUES": ["default", "updates"],
+        "QUEUES": ["default", "updates", "webhooks"],
     }
 }
-# The site's public address, for links in emails: https in production.
-UPDATES_BASE_URL = env("UPDATES_BASE_URL", default=WAGTAILADMIN_BASE_URL)
 UPDATES_CONFIRM_MAX_AGE = env.int("UPDATES_CONFIRM_MAX_AGE", default=7 * 24 * 3600)
 # At most one confirmation email per address in this many seconds.
 UPDATES_CONFIRM_RESEND_AFTER = env.int("UPDATES_CONFIRM_RESEND_AFTER", default=900)
@@ -473,6 +486,58 @@ UPDATES_RETRY_DELAY = env.int("UPDATES_RETRY_DELAY", default=300)
 # mailing waits; it must stay above what one message can take (EMAIL_TIMEOUT for
 # each step of the SMTP exchange).
 UPDATES_SENDER_LEASE = env.float("UPDATES_SENDER_LEASE", default=120)
+
+# ------------------------------------------------------------------ pledge and asks
+# Pledges (and asks) per client address: a burst limit and a sustained one. Over
+# either, a pledge is held (kept, not counted); the visitor's answer is the same.
+PLEDGE_BURST_LIMIT = env.int("PLEDGE_BURST_LIMIT", default=5)
+PLEDGE_BURST_WINDOW = env.int("PLEDGE_BURST_WINDOW", default=60)
+PLEDGE_SUSTAINED_LIMIT = env.int("PLEDGE_SUSTAINED_LIMIT", default=20)
+PLEDGE_SUSTAINED_WINDOW = env.int("PLEDGE_SUSTAINED_WINDOW", default=3600)
+# Hours the client address's hash and network prefix are kept on a pledge or ask
+# (long enough to find and undo a flood, then cleared).
+PLEDGE_CLIENT_RETENTION_HOURS = env.int("PLEDGE_CLIENT_RETENTION_HOURS", default=72)
+# Confirmations in one constituency within the window that alert coordinators.
+PLEDGE_SPIKE_THRESHOLD = env.int("PLEDGE_SPIKE_THRESHOLD", default=250)
+PLEDGE_SPIKE_WINDOW = env.int("PLEDGE_SPIKE_WINDOW", default=3600)
+# Seconds a pledge or ask confirmation link works.
+PLEDGE_CONFIRM_MAX_AGE = env.int("PLEDGE_CONFIRM_MAX_AGE", default=14 * 24 * 3600)
+# The campaign's last day: after it, pledges and asks are anonymised (counts kept).
+# (ISO date, e.g. 2027-05-31; empty: not set, nothing is anonymised.)
+CAMPAIGN_ENDS_ON = env("CAMPAIGN_ENDS_ON", default="") or None
+# Days between two asks from one constituent to one candidate.
+ASK_INTERVAL_DAYS = env.int("ASK_INTERVAL_DAYS", default=7)
+
+# ------------------------------------------------------------------ webhooks
+# Partners' webhook endpoints (api/webhooks/, docs/api.md). Addresses must be
+# https; private, loopback and link-local ones are refused (see targets.py).
+WEBHOOKS_REQUIRE_HTTPS = env.bool("WEBHOOKS_REQUIRE_HTTPS", default=True)
+# Lets loopback receivers through, for development and tests only: production
+# settings refuse to start with it.
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = env.bool(
+    "WEBHOOKS_ALLOW_PRIVATE_TARGETS", default=False
+)
+# Seconds to wait for a receiver to answer.
+WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=10)
+# Attempts per delivery in all; the wait after the first failure, doubled after
+# each (at most the maximum).
+WEBHOOKS_MAX_ATTEMPTS = env.int("WEBHOOKS_MAX_ATTEMPTS", default=12)
+WEBHOOKS_RETRY_BASE_SECONDS = env.int("WEBHOOKS_RETRY_BASE_SECONDS", default=30)
+WEBHOOKS_RETRY_MAX_SECONDS = env.int("WEBHOOKS_RETRY_MAX_SECONDS", default=6 * 3600)
+# An endpoint failing this many days without a success is disabled, and its
+# partner's contact emailed.
+WEBHOOKS_DISABLE_AFTER_DAYS = env.int("WEBHOOKS_DISABLE_AFTER_DAYS", default=5)
+# After a secret is rotated, the old one also signs for this many hours.
+WEBHOOKS_SECRET_GRACE_HOURS = env.int("WEBHOOKS_SECRET_GRACE_HOURS", default=24)
+# A sender's claim on a delivery; one left "sending" longer is sent again (with
+# the same webhook-id). Must exceed WEBHOOKS_TIMEOUT_SECONDS.
+WEBHOOKS_SENDER_LEASE = env.float("WEBHOOKS_SENDER_LEASE", default=60)
+
+# Checks `manage.py db_worker` runs in a thread while it works a queue:
+# (queue, dotted path of the function, seconds between runs).
+WORKER_CHECKS = [
+    ("webhooks", "api.webhooks.tasks.webhooks_resume", WEBHOOKS_SENDER_LEASE / 2),
+]
 
 # ------------------------------------------------------------------ accounts & MFA
 # django-allauth signs people in by email address (password or an emailed one-time
@@ -500,7 +565,8 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[No Ceasefire No Vote] "
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
+# allauth builds its emails' links from the request; the scheme follows SITE_URL.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = SITE_URL.partition("://")[0]
 LOGIN_REDIRECT_URL = "/network/"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "No Ceasefire No Vote"

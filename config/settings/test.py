@@ -25,7 +25,15 @@ PUBLIC_PAGE_CACHE_SECONDS = 0
 CMS_REGISTRATION_RATE = "10000/hour"
 # Tasks run at once in the test process, whatever the developer's environment says.
 TASKS["default"]["BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"  # noqa: F405
-# Links in test emails need a fixed, https address.
-UPDATES_BASE_URL = "https://updates.example.org"
+# Links in test emails need a fixed, https address, whatever the developer's
+# environment says; the values base.py derives from it follow.
+SITE_URL = "https://updates.example.org"
+SITE_DOMAIN = "updates.example.org"
+WAGTAILADMIN_BASE_URL = SITE_URL
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
+DEFAULT_FROM_EMAIL = "No Ceasefire No Vote <updates@updates.example.org>"
 # Tests never reach the internet: postcodes come from the shipped sample.
 POSTCODE_LOOKUP_BACKEND = "offline"
+# The tests' webhook receivers listen on 127.0.0.1 over plain http.
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = True
+WEBHOOKS_REQUIRE_HTTPS = False

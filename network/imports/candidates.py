@@ -1,10 +1,19 @@
 """Import candidates from a Democracy Club candidates CSV.
 
 Reads either layout Democracy Club publishes (see docs/stances.md): the data export
-(``person_id,person_name,election_id,...``) or the older per-ballot file
-(``id,name,election,...``), telling them apart by the header. Every candidate
-becomes a ``Person`` with a candidacy (a ``Role`` of kind candidate) at that
-election, in that constituency or ward, under that party.
+(``person_id,person_name,election_id,ballot_paper_id,election_date,
+election_current,party_name,party_id,post_label,cancelled_poll,seats_contested``,
+with ``elected`` in a results export; booleans written ``t``/``f``) or the older
+per-ballot file (``id,name,election,...``), telling them apart by the header. Every
+candidate becomes a ``Person`` with a candidacy (a ``Role`` of kind candidate) at
+that election, in that constituency or ward, under that party. People new to the
+directory are tracked, not members: the campaign presses them.
+
+A joint description ("Labour and Co-operative Party", ``joint-party:53-119``)
+counts as its parent party (Labour), the description kept on the candidacy for
+display; "Speaker seeking re-election" is no party. A row with ``elected`` true
+also makes the winner a sitting representative: a current MP role (ending the
+previous MP's) or councillor role from polling day.
 
 All or nothing: every row is parsed and checked first, and a malformed row stops
 the import with its line number and reason before anything is written. Rows that
@@ -32,6 +41,7 @@ from network.models import (
     ChangeSource,
     Election,
     ElectionKind,
+    NetworkStatus,
     Party,
     Person,
     Role,
@@ -64,7 +74,25 @@ LEGACY_COLUMNS = {
     "post_label": "post_label",
 }
 INDEPENDENT_PARTY_ID = "ynmp-party:2"
+# Not a party: the Speaker stands as "Speaker seeking re-election".
+SPEAKER_PARTY_ID = "ynmp-party:12522"
 EC_ID_RE = re.compile(r"^PP\d+$")
+# Two parties standing together ("Labour and Co-operative Party" is
+# joint-party:53-119): the first number is the parent party's register number.
+JOINT_PARTY_RE = re.compile(r"^joint-party:(?P<numbers>\d+(?:-\d+)+)$")
+# The parents of the joint descriptions that appear on ballots, for a directory
+# that does not hold them yet (names as on the Electoral Commission's register).
+KNOWN_PARENT_PARTIES = {
+    "PP52": "Conservative and Unionist Party",
+    "PP53": "Labour Party",
+    "PP63": "Green Party",
+    "PP90": "Liberal Democrats",
+    "PP119": "Co-operative Party",
+    "PP7931": "Reform UK",
+}
+# Democracy Club writes booleans as t and f.
+TRUE_VALUES, FALSE_VALUES = ("t", "true", "1", "yes"), ("f", "false", "0", "no", "")
+OPTIONAL_BOOLEANS = ("election_current", "cancelled_poll", "elected")
 MAX_ERRORS_SHOWN = 20
 
 
@@ -95,6 +123,8 @@ class CandidateRow:
     party_id: str
     post_label: str
     gss: str
+    elected: bool = False
+    cancelled_poll: bool = False
 
 
 @dataclass
@@ -103,6 +133,7 @@ class ImportReport:
     dry_run: bool = False
     people: Counter = field(default_factory=Counter)
     candidacies: Counter = field(default_factory=Counter)
+    representatives: Counter = field(default_factory=Counter)
     parties_created: list[str] = field(default_factory=list)
     elections_created: list[str] = field(default_factory=list)
     skipped: list[tuple[int, str]] = field(default_factory=list)
@@ -120,6 +151,13 @@ class ImportReport:
             f"{cands['updated']} updated (party changed), "
             f"{cands['unchanged']} unchanged.",
         ]
+        reps = self.representatives
+        if reps:
+            lines.append(
+                f"Sitting representatives: {reps['created']} {verb} created, "
+                f"{reps['unchanged']} already recorded, {reps['ended']} "
+                f"{verb} ended (seat won by someone else)."
+            )
         if self.parties_created:
             lines.append(
                 f"Parties {verb} created: {', '.join(sorted(self.parties_created))}."
@@ -165,6 +203,7 @@ def read_rows(text: str) -> list[CandidateRow]:
     if missing:
         raise CandidateFileError([(1, f"missing columns: {', '.join(missing)}")])
     gss_column = next((c for c in ("gss", "gss_code") if c in header), None)
+    booleans = [c for c in OPTIONAL_BOOLEANS if c in header]
 
     rows, problems = [], []
     for record in reader:
@@ -173,7 +212,15 @@ def read_rows(text: str) -> list[CandidateRow]:
             problems.append((line, f"expected {len(header)} fields"))
             continue
         values = {key: record[col].strip() for key, col in columns.items()}
-        reason = _row_problem(values)
+        flags = {name: record[name].strip().lower() for name in booleans}
+        reason = _row_problem(values) or next(
+            (
+                f"{name} {record[name]!r} is not t or f"
+                for name, value in flags.items()
+                if value not in TRUE_VALUES + FALSE_VALUES
+            ),
+            None,
+        )
         if reason:
             problems.append((line, reason))
             continue
@@ -183,6 +230,8 @@ def read_rows(text: str) -> list[CandidateRow]:
                 election_date=date.fromisoformat(values.pop("election_date")),
                 name=values.pop("person_name"),
                 gss=record[gss_column].strip() if gss_column else "",
+                elected=flags.get("elected", "") in TRUE_VALUES,
+                cancelled_poll=flags.get("cancelled_poll", "") in TRUE_VALUES,
                 **values,
             )
         )
@@ -250,16 +299,51 @@ class AreaFinder:
         return None
 
 
+@dataclass(frozen=True)
+class Label:
+    """What a candidate stands under: a party (None for the Speaker) and, when
+    the ballot words it otherwise, the description it gives."""
+
+    party: Party | None
+    description: str = ""
+
+
 class PartyFinder:
     def __init__(self, report: ImportReport):
         self.report = report
-        self.cache: dict[tuple[str, str], Party] = {}
+        self.cache: dict[tuple[str, str], Label] = {}
 
-    def find(self, party_id: str, name: str) -> Party:
+    def find(self, party_id: str, name: str) -> Label:
         key = (party_id, name)
         if key not in self.cache:
-            self.cache[key] = self._find(party_id, name)
+            self.cache[key] = self._label(party_id, name)
         return self.cache[key]
+
+    def _label(self, party_id: str, name: str) -> Label:
+        if party_id == SPEAKER_PARTY_ID or name.lower().startswith("speaker seeking"):
+            return Label(None, name)
+        joint = JOINT_PARTY_RE.match(party_id)
+        if joint:
+            parent = self._parent([f"PP{n}" for n in joint["numbers"].split("-")], name)
+            return Label(parent, name if name != parent.name else "")
+        party = self._find(party_id, name)
+        return Label(party, "")
+
+    def _parent(self, ec_ids: list[str], description: str) -> Party:
+        """The first of a joint description's parties this directory holds, or
+        the first it knows the name of; failing both, a party named as the
+        ballot names it."""
+        held = {p.ec_id: p for p in Party.objects.filter(ec_id__in=ec_ids)}
+        for ec_id in ec_ids:
+            if ec_id in held:
+                return held[ec_id]
+        for ec_id in ec_ids:
+            if ec_id in KNOWN_PARENT_PARTIES:
+                name = KNOWN_PARENT_PARTIES[ec_id]
+                return Party.objects.filter(name__iexact=name).first() or self._create(
+                    name, ec_id=ec_id
+                )
+        return self._find(ec_ids[0], description)
 
     def _find(self, party_id: str, name: str) -> Party:
         if party_id == INDEPENDENT_PARTY_ID:
@@ -338,10 +422,13 @@ def _person(row: CandidateRow, area: Area, election: Election, report) -> Person
         imported(person, ["democracy_club_id"])
         report.people["matched_name"] += 1
         return person
+    # Someone new from an import is a candidate the campaign presses, not a
+    # member: the network's own people are entered by hand or join themselves.
     person = Person(
         name=row.name,
         slug=unique_slug(Person, row.name),
         democracy_club_id=row.person_id,
+        network_status=NetworkStatus.TRACKED,
     )
     person.full_clean()
     person.save()
@@ -350,7 +437,7 @@ def _person(row: CandidateRow, area: Area, election: Election, report) -> Person
     return person
 
 
-def _candidacy(person, area, election, party, report) -> None:
+def _candidacy(person, area, election, label: Label, report) -> None:
     role = (
         Role.objects.filter(
             person=person, kind=RoleKind.CANDIDATE, election=election, area=area
@@ -358,25 +445,70 @@ def _candidacy(person, area, election, party, report) -> None:
         .order_by("pk")
         .first()
     )
+    party_id = label.party.pk if label.party else None
     if role is None:
         role = Role(
             person=person,
             kind=RoleKind.CANDIDATE,
             election=election,
             area=area,
-            party=party,
+            party=label.party,
+            party_description=label.description,
         )
         role.full_clean()
         role.save()
         imported(person, ["roles"])
         report.candidacies["created"] += 1
-    elif role.party_id != party.pk:
-        role.party = party
-        role.save(update_fields=["party", "updated_at"])
+    elif (role.party_id, role.party_description) != (party_id, label.description):
+        role.party, role.party_description = label.party, label.description
+        role.save(update_fields=["party", "party_description", "updated_at"])
         imported(person, ["roles"])
         report.candidacies["updated"] += 1
     else:
         report.candidacies["unchanged"] += 1
+
+
+def _seat_kind(election: Election) -> str | None:
+    """The role a winner of this election holds: an MP or a councillor."""
+    return {
+        ElectionKind.PARLIAMENTARY: RoleKind.MP,
+        ElectionKind.LOCAL: RoleKind.COUNCILLOR,
+    }.get(election.kind)
+
+
+def _representative(row, person, area, election, label: Label, report) -> None:
+    """An elected candidate sits from polling day: a current MP or councillor
+    role. An MP's seat has one holder, so whoever held it before stops then."""
+    kind = _seat_kind(election)
+    if kind is None:
+        report.skipped.append((row.line, f"no seat to record for {election.kind}"))
+        return
+    held = Role.objects.filter(person=person, kind=kind, area=area, election=election)
+    if held.exists():
+        report.representatives["unchanged"] += 1
+        return
+    role = Role(
+        person=person,
+        kind=kind,
+        area=area,
+        election=election,
+        party=label.party,
+        party_description=label.description,
+        start_date=election.date,
+    )
+    role.full_clean()
+    role.save()
+    imported(person, ["roles"])
+    report.representatives["created"] += 1
+    if kind == RoleKind.MP:
+        before = Role.objects.filter(
+            kind=RoleKind.MP, area=area, end_date__isnull=True
+        ).exclude(pk=role.pk)
+        for old in before.filter(start_date__lt=election.date).select_related("person"):
+            old.end_date = election.date
+            old.save(update_fields=["end_date", "updated_at"])
+            imported(old.person, ["roles"])
+            report.representatives["ended"] += 1
 
 
 # ------------------------------------------------------------------ the import
@@ -428,9 +560,11 @@ def import_candidates(
                 continue
             try:
                 election = _election(row, report, elections)
-                party = parties.find(row.party_id, row.party_name)
+                label = parties.find(row.party_id, row.party_name)
                 person = _person(row, area, election, report)
-                _candidacy(person, area, election, party, report)
+                _candidacy(person, area, election, label, report)
+                if row.elected:
+                    _representative(row, person, area, election, label, report)
             except ValidationError as exc:
                 # The transaction rolls back: nothing from this file is kept.
                 reasons = "; ".join(exc.messages)

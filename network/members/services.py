@@ -14,7 +14,6 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group as AuthGroup
 from django.core import signing
@@ -26,20 +25,26 @@ from django.urls import reverse
 from django.utils import timezone
 
 from network.models import (
+    AreaType,
     ChangeSource,
     ContactDetail,
     DeletionRequest,
     DeletionRequestStatus,
+    Election,
+    ElectionKind,
     Invitation,
     JoinRequest,
     JoinRequestStatus,
+    NetworkStatus,
     Person,
     ProfileChange,
     Role,
+    RoleKind,
 )
 from network.models.people import unique_slug
 from network.visibility import MEMBER_GROUP
 from ops.pagecache import purge_public_pages
+from ops.siteurl import absolute_url
 
 from . import photos
 
@@ -258,8 +263,7 @@ def _hash(token: str) -> str:
 
 def invitation_link(invitation: Invitation, secret: str) -> str:
     signed = signing.dumps({"i": invitation.pk, "s": secret}, salt=INVITATION_SALT)
-    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-    return base + reverse("members:invitation", args=[signed])
+    return absolute_url(reverse("members:invitation", args=[signed]))
 
 
 def invitation_send(*, person: Person, email: str, actor) -> Invitation:
@@ -406,20 +410,29 @@ def join_request_approve(
         if person is None:
             person = Person(name=join_request.name)
             person.slug = unique_slug(Person, person.name)
+            if join_request.role == RoleKind.ORGANISER:
+                person.network_status = NetworkStatus.ORGANISER
             person.full_clean()
             person.save()
             fields = ["name"]
-            if join_request.area_id and join_request.role in (
-                "organiser",
-                "campaigner",
-            ):
-                Role.objects.create(
-                    person=person, kind=join_request.role, area=join_request.area
-                )
+            if join_request.role:
+                _role_from_join_request(join_request, person)
                 fields.append("roles")
             record_profile_change(
                 person=person,
                 fields=fields,
+                actor=actor,
+                source=ChangeSource.COORDINATOR,
+                channel="join request",
+            )
+        elif not person.in_network:
+            # Someone the campaign tracked asks to join: from now on they are one
+            # of the network.
+            person.network_status = NetworkStatus.MEMBER
+            person.save(update_fields=["network_status", "updated_at"])
+            record_profile_change(
+                person=person,
+                fields=["network_status"],
                 actor=actor,
                 source=ChangeSource.COORDINATOR,
                 channel="join request",
@@ -430,6 +443,37 @@ def join_request_approve(
         join_request.decided_at = timezone.now()
         join_request.save()
         return invitation_send(person=person, email=join_request.email, actor=actor)
+
+
+def _role_from_join_request(join_request: JoinRequest, person: Person) -> Role:
+    """The role and area someone gave when asking to join, as a role of theirs.
+
+    A candidate who gave a constituency is taken to stand at the next UK
+    Parliament election the directory holds, when there is one; otherwise the
+    candidacy waits for a coordinator to name the election. What they said is
+    kept even where it does not make a complete role yet (a councillor who gave
+    a constituency): the coordinator completes it in the admin."""
+    election = None
+    area = join_request.area
+    if (
+        join_request.role == RoleKind.CANDIDATE
+        and area is not None
+        and area.area_type == AreaType.CONSTITUENCY
+    ):
+        election = (
+            Election.objects.filter(
+                kind=ElectionKind.PARLIAMENTARY, date__gte=timezone.localdate()
+            )
+            .order_by("date")
+            .first()
+        )
+    return Role.objects.create(
+        person=person,
+        kind=join_request.role,
+        area=area,
+        election=election,
+        start_date=timezone.localdate(),
+    )
 
 
 def join_request_decline(*, join_request: JoinRequest, actor) -> JoinRequest:

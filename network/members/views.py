@@ -111,7 +111,21 @@ def dashboard(request):
 # ------------------------------------------------------------------ directory
 
 
+NETWORK_CHOICES = [
+    ("network", "The network"),
+    ("tracked", "Tracked: candidates and representatives the campaign presses"),
+    ("all", "Everyone in the directory"),
+]
+
+
 class DirectoryFilter(django_filters.FilterSet):
+    show = django_filters.ChoiceFilter(
+        label="Show",
+        choices=NETWORK_CHOICES,
+        empty_label=None,
+        method="filter_show",
+        help_text="The network's own people, or those the campaign tracks.",
+    )
     q = django_filters.CharFilter(
         label="Name",
         method="filter_name",
@@ -142,6 +156,13 @@ class DirectoryFilter(django_filters.FilterSet):
         model = Person
         fields = []
 
+    def filter_show(self, queryset, name, value):
+        if value == "tracked":
+            return queryset.tracked()
+        if value == "all":
+            return queryset
+        return queryset.in_network()
+
     def filter_name(self, queryset, name, value):
         words = value.split()
         query = Q()
@@ -156,7 +177,10 @@ class DirectoryFilter(django_filters.FilterSet):
 @member_required(VIEW_DIRECTORY)
 def directory(request):
     people = selectors.directory_people(viewer=request.user)
-    filters = DirectoryFilter(request.GET or None, queryset=people, request=request)
+    data = request.GET.copy()
+    if data.get("show") not in dict(NETWORK_CHOICES):
+        data["show"] = "network"  # the network, unless asked otherwise
+    filters = DirectoryFilter(data, queryset=people, request=request)
     page = Paginator(filters.qs, 30).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

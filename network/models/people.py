@@ -150,9 +150,38 @@ class Election(TimestampedModel):
 
 
 class PersonStatus(models.TextChoices):
-    ACTIVE = "active", "Active in the network"
+    """How active someone is; whether they are in the network at all is
+    ``NetworkStatus``."""
+
+    ACTIVE = "active", "Active"
     INACTIVE = "inactive", "Inactive"
     LEFT = "left", "Left the network"
+
+
+class NetworkStatus(models.TextChoices):
+    """Whether a person belongs to the network or is someone the campaign presses.
+
+    The directory holds both: the network's own councillors, candidates,
+    organisers and allies, and the candidates and representatives of other parties
+    whose stance the campaign tracks. Only the first are "the network"; the others
+    are never members, whatever their ``status``."""
+
+    MEMBER = "member", "Member of the network"
+    ORGANISER = "organiser", "Organiser"
+    ALLY = "ally", "Ally"
+    TRACKED = "tracked", "Tracked: pressed by the campaign, not in the network"
+
+
+# The statuses that make a person part of the network.
+NETWORK_STATUSES = (NetworkStatus.MEMBER, NetworkStatus.ORGANISER, NetworkStatus.ALLY)
+
+
+class PersonQuerySet(models.QuerySet):
+    def in_network(self):
+        return self.filter(network_status__in=NETWORK_STATUSES)
+
+    def tracked(self):
+        return self.filter(network_status=NetworkStatus.TRACKED)
 
 
 class Person(RevisionMixin, index.Indexed, TimestampedModel, ClusterableModel):
@@ -177,6 +206,18 @@ class Person(RevisionMixin, index.Indexed, TimestampedModel, ClusterableModel):
         choices=PersonStatus.choices,
         default=PersonStatus.ACTIVE,
         db_index=True,
+    )
+    network_status = models.CharField(
+        "in the network",
+        max_length=10,
+        choices=NetworkStatus.choices,
+        default=NetworkStatus.MEMBER,
+        db_index=True,
+        help_text=(
+            "Member, organiser or ally: part of the network. Tracked: a candidate "
+            "or representative of another party whose stance the campaign follows; "
+            "never shown as a member."
+        ),
     )
     public_profile = models.BooleanField(
         "agreed to a public profile",
@@ -206,10 +247,13 @@ class Person(RevisionMixin, index.Indexed, TimestampedModel, ClusterableModel):
     )
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="person")
 
+    objects = PersonQuerySet.as_manager()
+
     search_fields = [
         index.SearchField("name"),
         index.AutocompleteField("name"),
         index.FilterField("status"),
+        index.FilterField("network_status"),
     ]
 
     class Meta:
@@ -233,6 +277,10 @@ class Person(RevisionMixin, index.Indexed, TimestampedModel, ClusterableModel):
     @property
     def revisions(self):
         return self._revisions
+
+    @property
+    def in_network(self) -> bool:
+        return self.network_status in NETWORK_STATUSES
 
     @property
     def roles_summary(self) -> str:
@@ -348,6 +396,7 @@ class GroupMembership(TimestampedModel, Orderable):
 
 class RoleKind(models.TextChoices):
     COUNCILLOR = "councillor", "Councillor"
+    MP = "mp", "MP"
     CANDIDATE = "candidate", "Candidate"
     ORGANISER = "organiser", "Organiser"
     CAMPAIGNER = "campaigner", "Campaigner"
@@ -386,6 +435,15 @@ class Role(TimestampedModel, Orderable):
         related_name="roles",
         help_text="The party or label this role is held under, e.g. Independent.",
     )
+    party_description = models.CharField(
+        "description on the ballot",
+        max_length=255,
+        blank=True,
+        help_text=(
+            "How the ballot paper describes them when it is not the party's name, "
+            "e.g. 'Labour and Co-operative Party', 'Speaker seeking re-election'."
+        ),
+    )
     title = models.CharField(
         max_length=100, blank=True, help_text="Optional, e.g. 'Group leader'."
     )
@@ -396,6 +454,7 @@ class Role(TimestampedModel, Orderable):
         FieldRowPanel([FieldPanel("kind"), FieldPanel("title")]),
         FieldPanel("area"),
         FieldRowPanel([FieldPanel("election"), FieldPanel("party")]),
+        FieldPanel("party_description"),
         FieldPanel("group"),
         FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
     ]
@@ -406,6 +465,13 @@ class Role(TimestampedModel, Orderable):
     def __str__(self):
         where = self.area.name if self.area_id else (self.group or "")
         return f"{self.get_kind_display()}, {where}".rstrip(", ")
+
+    @property
+    def label(self) -> str:
+        """What they stand or sit under, as the ballot put it."""
+        if self.party_description:
+            return self.party_description
+        return self.party.name if self.party_id else ""
 
     @property
     def is_current(self) -> bool:
@@ -429,6 +495,8 @@ class Role(TimestampedModel, Orderable):
                 raise ValidationError(
                     {"area": "A candidate stands in a constituency or ward."}
                 )
+        if self.kind == RoleKind.MP and area_type != AreaType.CONSTITUENCY:
+            raise ValidationError({"area": "An MP sits for a constituency."})
         if (
             self.kind in (RoleKind.ORGANISER, RoleKind.CAMPAIGNER)
             and not self.area_id

@@ -27,8 +27,10 @@ from rest_framework.test import APIClient
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 from api import urls as api_urls
-from api.models import PartnerOrganisation
+from api.models import PartnerKey, PartnerOrganisation
 from api.services import partner_key_create
+from api.webhooks import services as webhook_services
+from api.webhooks.models import WebhookDelivery, WebhookEvent
 from campaign.services import stance_record
 from network.members import services as member_services
 from network.models import Area, ChangeSource, Person
@@ -218,6 +220,17 @@ def callers(world, django_user_model):
     def with_key(raw):
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=f"Api-Key {raw}")
+        # Each partner's own webhook endpoint, with a failed delivery to replay.
+        key = PartnerKey.objects.filter(prefix=raw.partition(".")[0]).first()
+        if key is None:  # the wrong key
+            return client
+        organisation = key.organisation
+        endpoint, _ = webhook_services.endpoint_create(
+            organisation=organisation, url="http://127.0.0.1:9/hook"
+        )
+        event = WebhookEvent.objects.create(type="person.updated")
+        WebhookDelivery.objects.create(endpoint=endpoint, event=event, status="failed")
+        client.webhook = str(endpoint.public_id)
         return client
 
     def signed_in(user):
@@ -288,7 +301,15 @@ COMPANIONS = {"include": {"area": BWD}}
 CSV_FILTERS = {"/areas": {"type": "nation"}}
 
 
-def address_of(path: str) -> str:
+# A webhook endpoint id that is nobody's.
+NO_WEBHOOK = "0c0ffee0-0000-4000-8000-00000000dead"
+
+
+def address_of(path: str, client=None) -> str:
+    """The address of a path; webhook paths name the caller's own endpoint."""
+    if path.startswith("/webhooks/"):
+        webhook = getattr(client, "webhook", NO_WEBHOOK)
+        return ROOT + path.replace("{id}", webhook).replace("{webhook_id}", webhook)
     if "{" not in path:
         return ROOT + path if path != "/" else ROOT + "/"
     assert path in ADDRESSES, f"add an address for {path} to ADDRESSES"
@@ -338,8 +359,29 @@ def stance_body(world):
     }
 
 
+# Partner keys manage their own webhook endpoints; nobody else may (403).
+KEYS_ONLY = {"anonymous": 401}
+
+
+def _keys(status):
+    return {**KEYS_ONLY, "public_key": status, "network_key": status,
+            "stances_key": status}  # fmt: skip
+
+
+WEBHOOK_WRITES = {
+    ("GET", "/webhooks"): _keys(200),
+    ("POST", "/webhooks"): _keys(201),
+    ("GET", "/webhooks/{id}"): _keys(200),
+    ("PATCH", "/webhooks/{id}"): _keys(200),
+    ("DELETE", "/webhooks/{id}"): _keys(204),
+    ("GET", "/webhooks/{webhook_id}/deliveries"): _keys(200),
+    ("POST", "/webhooks/{webhook_id}/replays"): _keys(202),
+    ("POST", "/webhooks/{webhook_id}/secrets"): _keys(201),
+}
+
 # What each caller may do with the operations that are not open reads.
 WRITES = {
+    **WEBHOOK_WRITES,
     ("POST", "/stances"): {"anonymous": 401, "stances_key": 201, "coordinator": 201},
     ("GET", "/me"): {"anonymous": 401, "member": 200, "coordinator": 200},
     ("PATCH", "/me"): {"anonymous": 401, "member": 200, "coordinator": 200},
@@ -347,8 +389,37 @@ WRITES = {
 FORBIDDEN = 403  # every other caller of those
 
 
+WEBHOOK_BODIES = {
+    ("POST", "/webhooks"): {"url": "http://127.0.0.1:9/new",
+                            "event_types": ["person.updated"]},
+    ("PATCH", "/webhooks/{id}"): {"description": "Our sync", "enabled": True},
+    ("POST", "/webhooks/{webhook_id}/replays"): {"status": "failed"},
+}  # fmt: skip
+
+
+def webhook_write(contract, client, status, method, path):
+    body = WEBHOOK_BODIES.get((method, path))
+    address = address_of(path, client)
+    if method == "DELETE" and status == 204:
+        # One made to be deleted, so the caller's own stays for the rest.
+        made = client.post(
+            f"{ROOT}/webhooks", WEBHOOK_BODIES[("POST", "/webhooks")], format="json"
+        )
+        address = f"{ROOT}/webhooks/{made.json()['id']}"
+    if method == "GET":
+        response = contract.check(client.get(address), status)
+        if status == 200 and "status" in str(contract.operations[(method, path)]):
+            contract.check(client.get(address, {"status": "failed"}), 200)
+        return response
+    kwargs = {"format": "json"} if body is not None else {}
+    response = getattr(client, method.lower())(address, body, **kwargs)
+    return contract.check(response, status)
+
+
 def write(contract, client, caller, method, path, world):
     status = WRITES[(method, path)].get(caller, FORBIDDEN)
+    if path.startswith("/webhooks"):
+        return webhook_write(contract, client, status, method, path)
     if method == "POST":
         response = client.post(address_of(path), stance_body(world), format="json")
         return contract.check(response, status)
@@ -434,11 +505,13 @@ def producers(callers, world):
     anonymous, coordinator = callers["anonymous"], callers["coordinator"]
 
     def call(client, method, path, *, address=None, query="", **kwargs):
-        address = (address or address_of(path)) + query
+        address = (address or address_of(path, client)) + query
         if method == "GET":
             return client.get(address, **kwargs)
         kwargs.setdefault("format", "json")
         data = stance_body(world) if method == "POST" else {"bio": "x"}
+        if path.startswith("/webhooks"):
+            data = WEBHOOK_BODIES.get((method, path), {})
         return getattr(client, method.lower())(address, data, **kwargs)
 
     def not_modified(method, path):
@@ -447,6 +520,12 @@ def producers(callers, world):
         return call(client, method, path, HTTP_IF_NONE_MATCH=etag)
 
     def not_found(method, path):
+        if path.startswith("/webhooks"):
+            # Not one of this partner's endpoints, or a page past the last.
+            client = callers["network_key"]
+            if "{" in path:
+                return call(client, method, path, address=address_of(path))
+            return call(client, method, path, query="?page=999")
         if path == "/me":
             return call(callers["lonely"], method, path)
         if path in MISSING:
@@ -455,6 +534,8 @@ def producers(callers, world):
 
     def forbidden(method, path):
         caller = "public_key" if path == "/stances" else "network_key"
+        if path.startswith("/webhooks"):
+            caller = "coordinator"  # a session, not a partner key
         return call(callers[caller], method, path)
 
     def stale(if_match: bool):
@@ -477,8 +558,10 @@ def producers(callers, world):
 
     def unsupported(method, path):
         client = callers["member"] if path == "/me" else coordinator
+        if path.startswith("/webhooks"):
+            client = callers["network_key"]
         return getattr(client, method.lower())(
-            address_of(path), "bio=x", content_type="text/plain"
+            address_of(path, client), "bio=x", content_type="text/plain"
         )
 
     def too_large(method, path):
@@ -490,12 +573,25 @@ def producers(callers, world):
         )
         body = json.dumps({"bio": "x" * size})
         return getattr(client, method.lower())(
-            address_of(path), body, content_type="application/json"
+            address_of(path, client), body, content_type="application/json"
         )
 
     def throttled(method, path):
         # Checked after permissions, so the caller is one allowed everywhere.
         cache.clear()
+        if path.startswith("/webhooks"):
+            client = callers["network_key"]
+            organisation = PartnerOrganisation.objects.get(name="Network partner")
+            PartnerOrganisation.objects.filter(pk=organisation.pk).update(
+                rate_limit="1/day"
+            )
+            try:
+                call(client, "GET", "/")
+                return call(client, method, path)
+            finally:
+                PartnerOrganisation.objects.filter(pk=organisation.pk).update(
+                    rate_limit="100000/hour"
+                )
         with override_settings(API_THROTTLE_USER="1/day"):
             call(coordinator, "GET", "/")
             return call(coordinator, method, path)

@@ -2,14 +2,19 @@
 for every kind of caller, plus a walk of the router for routes open by accident."""
 
 import pytest
+from django.core.cache import cache
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.permissions import AllowAny
 
 from api import urls as api_urls
 from api.authentication import PartnerKeyAuthentication, SessionAuthentication
-from api.permissions import IsNetworkMember, ReadOrWrite
+from api.models import PartnerOrganisation
+from api.permissions import IsNetworkMember, IsPartnerKey, ReadOrWrite
 from api.throttles import ApiRateThrottle
+from api.webhooks import services as webhook_services
+from api.webhooks.models import WebhookDelivery, WebhookEvent
 
 from .conftest import BWD, CALLERS
 
@@ -75,6 +80,8 @@ MATRIX = {
         False,
     ),
     ("get", "/stances"): ("/api/v1/stances/", _statuses(), False),
+    # Counts only, open to everyone.
+    ("get", "/pledges"): ("/api/v1/pledges/", _statuses(), False),
     # Recording needs a coordinator or a key with the stances write scope (none of
     # these keys has it); an empty body then fails validation.
     ("post", "/stances"): (
@@ -87,6 +94,62 @@ MATRIX = {
         False,
     ),
 }
+
+# A partner's own webhook endpoints: partner keys only, each its own
+# organisation's. The addresses name the network partner's endpoint, which the
+# public partner cannot reach (404). Bodies are empty: 400 where one is needed.
+HOOK = "/api/v1/webhooks/0c0ffee0-0000-4000-8000-000000000001"
+
+
+def _keys_only(public, network=None):
+    statuses = {**_statuses(403), "anonymous": 401, "public_key": public}
+    statuses["network_key"] = public if network is None else network
+    return statuses
+
+
+MATRIX.update(
+    {
+        ("get", "/webhooks"): ("/api/v1/webhooks/", _keys_only(200), False),
+        ("post", "/webhooks"): ("/api/v1/webhooks/", _keys_only(400), False),
+        ("get", "/webhooks/{id}"): (f"{HOOK}/", _keys_only(404, 200), False),
+        ("patch", "/webhooks/{id}"): (f"{HOOK}/", _keys_only(404, 200), False),
+        ("get", "/webhooks/{webhook_id}/deliveries"): (
+            f"{HOOK}/deliveries/",
+            _keys_only(404, 200),
+            False,
+        ),
+        ("post", "/webhooks/{webhook_id}/replays"): (
+            f"{HOOK}/replays/",
+            _keys_only(404, 400),
+            False,
+        ),
+        ("post", "/webhooks/{webhook_id}/secrets"): (
+            f"{HOOK}/secrets/",
+            _keys_only(404, 201),
+            False,
+        ),
+        # Last: it removes the endpoint.
+        ("delete", "/webhooks/{id}"): (f"{HOOK}/", _keys_only(404, 204), False),
+    }
+)
+
+
+@pytest.fixture
+def network_webhook(db):
+    """The network partner's endpoint (the organisation its keys belong to)."""
+    organisation, _ = PartnerOrganisation.objects.get_or_create(
+        name="Partner network 1000/hour",
+        defaults={"scope": "network", "contact_email": "partner@example.org"},
+    )
+    endpoint, _ = webhook_services.endpoint_create(
+        organisation=organisation, url="http://127.0.0.1:9/hook"
+    )
+    endpoint.public_id = HOOK.rsplit("/", 1)[1]
+    endpoint.save()
+    event = WebhookEvent.objects.create(type="person.updated")
+    WebhookDelivery.objects.create(endpoint=endpoint, event=event, status="failed")
+    return endpoint
+
 
 # Not operations of their own, but the same matrix: a person without a public
 # profile, by their address.
@@ -126,7 +189,7 @@ def contact_visibilities(data) -> set[str]:
 
 
 @pytest.mark.parametrize("caller", CALLERS)
-def test_permission_matrix(caller, directory, client_as):
+def test_permission_matrix(caller, directory, client_as, network_webhook):
     client = client_as(caller)
     for (method, path), (address, statuses, lists_people) in MATRIX.items():
         response = getattr(client, method)(address)
@@ -154,11 +217,16 @@ def test_people_without_public_profile_only_reach_network_callers(
 
 
 @pytest.mark.parametrize("caller", ["anonymous", "network_key", "coordinator"])
+# More addresses than an anonymous caller's rate allows in a minute.
+@override_settings(API_THROTTLE_ANON="100000/minute")
 def test_every_write_method_answers_405(caller, directory, client_as):
     client = client_as(caller)
     offered = {(method, path) for method, path in MATRIX if method != "get"}
     for (_, path), (address, _, _) in MATRIX.items():
         address = address.split("?")[0]
+        # Four calls per operation: more operations than the anonymous rate
+        # allows in a minute, and a 429 would hide the 405 under test.
+        cache.clear()
         for method in ("post", "put", "patch", "delete"):
             if (method, path) in offered:
                 continue  # a write the endpoint offers: see its own tests
@@ -208,7 +276,9 @@ def test_router_walk_finds_no_route_open_by_accident():
             assert list(perms) == [AllowAny] and list(auth) == [], route
             continue
         assert list(auth) == [PartnerKeyAuthentication, SessionAuthentication], route
-        assert perms and set(perms) <= {ReadOrWrite, IsNetworkMember}, route
+        assert perms and set(perms) <= {ReadOrWrite, IsNetworkMember, IsPartnerKey}, (
+            route
+        )
         # Set by our own base class, never inherited from DRF's global defaults.
         owner = next(k for k in view.__mro__ if "permission_classes" in vars(k))
         assert owner.__module__.startswith("api."), route

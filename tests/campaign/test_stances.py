@@ -126,17 +126,22 @@ def test_order_rules_chase_after_ask_change_after_a_position(uk_areas):
                       quote=QUOTE, evidence_url=EVIDENCE, actor=None)  # fmt: skip
 
 
-def test_no_future_dates_and_only_on_candidacies(uk_areas):
+def test_no_future_dates_and_only_on_candidacies_and_seats(uk_areas):
     with pytest.raises(ValidationError) as error:
         stance_record(candidacy=CandidacyFactory(), kind=StanceKind.ASKED,
                       method="email", occurred_on=date(2999, 1, 1),
                       actor=None)  # fmt: skip
     assert "occurred_on" in error.value.message_dict
-    councillor = RoleFactory(kind=RoleKind.COUNCILLOR)
+    organiser = RoleFactory(kind=RoleKind.ORGANISER)
     with pytest.raises(ValidationError) as error:
-        stance_record(candidacy=councillor, kind=StanceKind.ASKED, method="email",
+        stance_record(candidacy=organiser, kind=StanceKind.ASKED, method="email",
                       occurred_on=date(2024, 6, 1), actor=None)  # fmt: skip
     assert "candidacy" in error.value.message_dict
+    # A sitting councillor is asked between elections, like a candidate.
+    councillor = RoleFactory(kind=RoleKind.COUNCILLOR)
+    stance_record(candidacy=councillor, kind=StanceKind.ASKED, method="email",
+                  occurred_on=date(2024, 6, 1), actor=None)  # fmt: skip
+    assert councillor.stance_events.count() == 1
 
 
 def test_filter_by_state_splits_candidacies(uk_areas):

@@ -57,7 +57,7 @@ def test_two_conference_sessions_london_and_blackburn(seeded):
     assert all(person.public_profile for person in hosts)
 
 
-def test_privacy_policy_describes_what_is_stored(seeded):
+def test_privacy_notice_describes_what_is_stored(seeded):
     text = str(StandardPage.objects.get(slug="privacy").body).lower()
     for stored in ("access needs", "email address", "consent", "public profile"):
         assert stored in text

@@ -275,7 +275,7 @@ def test_form_errors_point_back_to_the_event_page_address(client, site_pages):
     event = site_pages.event
     response = register(client, event, email="not-an-address")
     assert b"Enter an email address like name@example.org" in response.content
-    canonical = f'<link rel="canonical" href="http://testserver{event.url}">'
+    canonical = f'<link rel="canonical" href="https://updates.example.org{event.url}">'
     assert canonical.encode() in response.content
 
 

@@ -78,7 +78,13 @@ def test_no_page_loads_anything_from_another_host(client, site_settings, site_pa
             s
             for s in sources
             if s.startswith(("http:", "https:", "//"))
-            and not s.startswith(("http://localhost/", "http://testserver/"))
+            and not s.startswith(
+                (
+                    "http://localhost/",
+                    "http://testserver/",
+                    "https://updates.example.org/",
+                )
+            )
         ]
         assert loaded == [], url
 
@@ -93,7 +99,8 @@ def test_meta_tags_for_sharing(client, site_pages):
     assert (
         '<meta name="description" content="What the statement says, briefly.">' in html
     )
-    canonical = "http://testserver/statements/our-first-statement/"
+    # On the public address (SITE_URL), not the host the request came in on.
+    canonical = "https://updates.example.org/statements/our-first-statement/"
     assert f'<link rel="canonical" href="{canonical}">' in html
     assert '<meta property="og:title" content="Statement title for sharing">' in html
     assert '<meta property="og:type" content="article">' in html
@@ -109,7 +116,7 @@ def test_statements_feed_parses(client, site_pages):
     entries = feed.findall(f"{ATOM}entry")
     assert [e.find(f"{ATOM}title").text for e in entries] == ["Our first statement"]
     link = entries[0].find(f"{ATOM}link").attrib["href"]
-    assert link == "http://localhost/statements/our-first-statement/"
+    assert link == "https://updates.example.org/statements/our-first-statement/"
     index_html = client.get(site_pages.statements.url).content.decode()
     assert 'type="application/atom+xml"' in index_html
 
@@ -149,7 +156,7 @@ def test_each_event_offers_its_own_calendar_file(client, site_pages):
     )
     (vevent,) = Calendar.from_ical(response.content).walk("VEVENT")
     assert vevent.decoded("dtstart") == event.start
-    assert str(vevent["url"]) == "http://localhost/events/test-conference/"
+    assert str(vevent["url"]) == "https://updates.example.org/events/test-conference/"
 
 
 def test_summer_time_is_written_as_uk_local_time(site_pages):
@@ -176,7 +183,7 @@ def test_sitemap_lists_the_live_pages(client, site_pages):
         site_pages.event,
         site_pages.standard,
     ):
-        assert f"<loc>http://localhost{page.url}</loc>" in body
+        assert f"<loc>https://updates.example.org{page.url}</loc>" in body
 
 
 def test_robots_txt_points_at_the_sitemap_and_keeps_out_of_the_admin(client):
@@ -184,7 +191,7 @@ def test_robots_txt_points_at_the_sitemap_and_keeps_out_of_the_admin(client):
     assert response["Content-Type"].startswith("text/plain")
     lines = response.content.decode().splitlines()
     assert "Disallow: /admin/" in lines
-    assert "Sitemap: http://testserver/sitemap.xml" in lines
+    assert "Sitemap: https://updates.example.org/sitemap.xml" in lines
 
 
 def test_search_finds_pages_by_their_body_text(client, site_pages):

@@ -42,6 +42,11 @@ def _missing() -> str:
     if not Path(CHROMIUM).exists():
         return f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)"
     if not AXE_JS.exists():
+        if not shutil.which("npm"):
+            return (
+                "axe-core is not installed and npm is missing: run "
+                "`apt-get install -y npm`, then `make test` installs axe-core"
+            )
         return f"axe-core not found at {AXE_JS} (run `make axe`)"
     return ""
 

@@ -93,6 +93,7 @@ def test_saving_a_person_with_a_new_contact_keeps_a_revision(client, superuser):
         "pronouns": "they/them",
         "bio": "",
         "status": "active",
+        "network_status": "member",
         "public_profile_agreed_at": "",
         "photo": "",
         "roles-TOTAL_FORMS": "0", "roles-INITIAL_FORMS": "0",
@@ -120,6 +121,7 @@ def test_invalid_contact_is_shown_as_a_field_error_and_nothing_saved(client, sup
     sign_in_with_mfa(client, superuser)
     form = {
         "name": "Careful Person", "slug": person.slug, "status": "active",
+        "network_status": "member",
         "roles-TOTAL_FORMS": "0", "roles-INITIAL_FORMS": "0",
         "affiliations-TOTAL_FORMS": "0", "affiliations-INITIAL_FORMS": "0",
         "contacts-TOTAL_FORMS": "1", "contacts-INITIAL_FORMS": "0",

@@ -166,3 +166,104 @@ def test_election_option_skips_other_elections(uk_areas, tmp_path):
     output = run(SAMPLE, "--election", "parl.2029-01-01")
     assert "Skipped: 12 rows." in output
     assert not candidacies().exists()
+
+
+# ------------------------------------------------------------------ real exports
+
+RESULTS_HEADER = HEADER + ",elected"
+
+
+def test_people_new_from_an_import_are_tracked_not_members(uk_areas):
+    from network.models import NetworkStatus
+
+    run(SAMPLE)
+    assert set(Person.objects.values_list("network_status", flat=True)) == {
+        NetworkStatus.TRACKED
+    }
+
+
+def test_joint_descriptions_count_as_their_parent_party(uk_areas, tmp_path):
+    labour = PartyFactory(name="Labour Party", ec_id="PP53")
+    path = write(
+        tmp_path,
+        "900101,Kit Cooperative,parl.2024-07-04,parl.burnley.2024-07-04,"
+        "2024-07-04,f,Labour and Co-operative Party,joint-party:53-119,Burnley,f,1",
+        "900102,Sol Speaker,parl.2024-07-04,parl.preston.2024-07-04,2024-07-04,f,"
+        "Speaker seeking re-election,ynmp-party:12522,Preston,f,1",
+    )
+    output = run(path)
+    assert "Parties were created" not in output
+    coop = candidacies().get(person__name="Kit Cooperative")
+    assert coop.party == labour
+    assert coop.party_description == "Labour and Co-operative Party"
+    assert coop.label == "Labour and Co-operative Party"
+    speaker = candidacies().get(person__name="Sol Speaker")
+    assert speaker.party is None
+    assert speaker.label == "Speaker seeking re-election"
+    assert not Party.objects.filter(name__icontains="speaker").exists()
+    assert not Party.objects.filter(name__icontains="co-operative").exists()
+
+
+def test_a_joint_description_creates_its_parent_when_missing(uk_areas, tmp_path):
+    path = write(
+        tmp_path,
+        "900101,Kit Cooperative,parl.2024-07-04,parl.burnley.2024-07-04,"
+        "2024-07-04,f,Labour and Co-operative Party,joint-party:53-119,Burnley,f,1",
+    )
+    run(path)
+    party = candidacies().get().party
+    assert (party.name, party.ec_id) == ("Labour Party", "PP53")
+
+
+def test_results_export_records_sitting_mps_with_a_dry_run(uk_areas, tmp_path):
+    blackburn = Area.objects.get(name="Blackburn", area_type=AreaType.CONSTITUENCY)
+    old_mp = Person.objects.create(name="Olive Formermp", slug="olive-formermp")
+    Role.objects.create(
+        person=old_mp, kind=RoleKind.MP, area=blackburn, start_date="2019-12-12"
+    )
+    path = write(
+        tmp_path,
+        "900201,Win Blackburn,parl.2024-07-04,parl.blackburn.2024-07-04,2024-07-04,"
+        "f,Independent,ynmp-party:2,Blackburn,f,1,t",
+        "900202,Lose Blackburn,parl.2024-07-04,parl.blackburn.2024-07-04,"
+        "2024-07-04,f,Labour and Co-operative Party,joint-party:53-119,Blackburn,"
+        "f,1,f",
+        "900203,Win Burnley,parl.2024-07-04,parl.burnley.2024-07-04,2024-07-04,f,"
+        "Labour Party,PP53,Burnley,f,1,t",
+        header=RESULTS_HEADER,
+    )
+    output = run(path, "--dry-run")
+    assert (
+        "Sitting representatives: 2 would be created, 0 already recorded, "
+        "1 would be ended" in output
+    )
+    assert "Dry run: nothing was written." in output
+    assert not Role.objects.filter(kind=RoleKind.MP).exclude(person=old_mp).exists()
+    assert old_mp.roles.get().end_date is None
+
+    run(path)
+    mps = Role.objects.filter(kind=RoleKind.MP, end_date__isnull=True)
+    assert {(r.person.name, r.area.name) for r in mps} == {
+        ("Win Blackburn", "Blackburn"),
+        ("Win Burnley", "Burnley"),
+    }
+    assert all(r.is_current for r in mps)
+    assert mps.get(area=blackburn).start_date.isoformat() == "2024-07-04"
+    assert old_mp.roles.get().end_date.isoformat() == "2024-07-04"
+    # Again: nothing new.
+    output = run(path)
+    assert "Sitting representatives: 0 were created, 2 already recorded" in output
+    assert Role.objects.filter(kind=RoleKind.MP).count() == 3
+
+
+def test_booleans_must_be_t_or_f(uk_areas, tmp_path):
+    path = write(
+        tmp_path,
+        "900201,Win Blackburn,parl.2024-07-04,parl.blackburn.2024-07-04,2024-07-04,"
+        "f,Independent,ynmp-party:2,Blackburn,f,1,perhaps",
+        header=RESULTS_HEADER,
+    )
+    with pytest.raises(CommandError) as error:
+        run(path)
+    assert "line 2: elected 'perhaps' is not t or f" in str(error.value)
+    assert not Person.objects.exists()

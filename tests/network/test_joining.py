@@ -45,11 +45,14 @@ def coordinator(make_staff):
 
 
 def link_from(message) -> str:
-    return re.search(r"http://\S+/network/invitation/\S+/", message.body)[0]
+    # On the site's public address (SITE_URL in the test settings).
+    return re.search(
+        r"https://updates\.example\.org/network/invitation/\S+/", message.body
+    )[0]
 
 
 def path_of(link: str) -> str:
-    return link.split("127.0.0.1:8000", 1)[1]
+    return link.split("updates.example.org", 1)[1]
 
 
 def test_coordinator_invites_from_the_admin_and_the_link_creates_the_account(

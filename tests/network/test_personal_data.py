@@ -144,6 +144,35 @@ def _hosting(person, user):
     return EventHost.objects.create(page=event, person=person)
 
 
+def _pledge(user):
+    from campaign.models import Pledge, PledgeWording
+    from network.models import Area
+
+    wording, _ = PledgeWording.objects.get_or_create(
+        version="test", defaults={"statement": "I pledge.", "consent": "I agree."}
+    )
+    return Pledge.objects.create(
+        wording=wording,
+        name=user.person.name,
+        email=user.email,
+        constituency=Area.objects.filter(area_type="constituency").first(),
+        client_hash="a" * 40,
+    )
+
+
+def _ask(user):
+    from campaign.models import ConstituentAsk
+
+    return ConstituentAsk.objects.create(
+        candidacy=CandidacyFactory(),
+        name=user.person.name,
+        email=user.email,
+        subject="A ceasefire?",
+        message=f"From {user.person.name}.",
+        client_hash="b" * 40,
+    )
+
+
 # One way to make a record of each registered model for a given member. A model
 # registered without a sample here fails test_every_registered_model_has_a_sample.
 SAMPLES = {
@@ -173,6 +202,8 @@ SAMPLES = {
     "api.PersonDocument": lambda person, user: PersonDocument.objects.get(
         person=person, audience=1
     ),
+    "campaign.Pledge": lambda person, user: _pledge(user),
+    "campaign.ConstituentAsk": lambda person, user: _ask(user),
 }
 
 

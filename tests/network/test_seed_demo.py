@@ -27,12 +27,17 @@ def seed() -> str:
 
 
 def snapshot():
+    from campaign.models import StanceEvent
+    from network.models import Election
+
     return (
         Person.objects.count(),
         Role.objects.count(),
         ContactDetail.objects.count(),
         Group.objects.count(),
         HomePage.objects.count(),
+        Election.objects.count(),
+        StanceEvent.objects.count(),
     )
 
 
@@ -44,9 +49,10 @@ def test_seed_builds_a_network_across_the_five_councils(uk_areas):
     councils = {role.area.parent.gss_code for role in councillors}
     assert councils == set(DEMO_COUNCILS)
     assert all(role.party.is_independent for role in councillors)
-    candidacies = Role.objects.filter(kind=RoleKind.CANDIDATE)
+    candidacies = Role.objects.filter(
+        kind=RoleKind.CANDIDATE, election__election_id="parl.2024-07-04"
+    )
     assert candidacies.values("area").distinct().count() >= 30
-    assert all(r.election.election_id == "parl.2024-07-04" for r in candidacies)
     # Every visibility level is represented, so visibility rules can be seen working.
     assert set(ContactDetail.objects.values_list("visibility", flat=True)) == set(
         Visibility.values
@@ -88,3 +94,43 @@ def test_seed_is_deterministic(uk_areas):
     Person.objects.all().delete()
     seed()
     assert sorted(Person.objects.values_list("name", flat=True)) == names
+
+
+def test_the_demo_is_a_living_campaign(uk_areas, client):
+    from campaign.models import StanceEvent
+    from network.models import Election, NetworkStatus
+    from network.postcodes import EXAMPLE_POSTCODE
+
+    seed()
+    mps = Role.objects.filter(kind=RoleKind.MP, end_date__isnull=True)
+    assert mps.count() >= 30
+    asked_mps = StanceEvent.objects.filter(candidacy__kind=RoleKind.MP)
+    assert asked_mps.exclude(position="").exists()
+    # The network's own people are never tracked; the rivals always are.
+    assert mps.filter(person__network_status=NetworkStatus.MEMBER).exists()
+    assert not Person.objects.filter(
+        bio__contains="another party", network_status=NetworkStatus.MEMBER
+    ).exists()
+
+    local = Election.objects.filter(election_id__startswith="local.").filter(
+        election_id__endswith="2027-05-06"
+    )
+    assert {e.election_id.split(".")[1] for e in local} == {
+        "blackburn-with-darwen", "burnley", "pendle",
+    }  # fmt: skip
+    ward_candidacies = Role.objects.filter(kind=RoleKind.CANDIDATE, election__in=local)
+    assert ward_candidacies.filter(area__area_type="ward").count() >= 20
+    answered = StanceEvent.objects.filter(
+        candidacy__in=ward_candidacies, kind="replied"
+    )
+    asked = StanceEvent.objects.filter(candidacy__in=ward_candidacies, kind="asked")
+    assert answered.exists() and asked.count() > answered.count()
+
+    by_election = Election.objects.get(election_id="parl.hyndburn.2027-02-18")
+    assert by_election.roles.filter(kind=RoleKind.CANDIDATE).count() == 3
+
+    # The example postcode leads to a page with the MP and ward candidates.
+    response = client.get("/where-they-stand/", {"postcode": EXAMPLE_POSTCODE})
+    page = client.get(response.url).content.decode()
+    assert "Your MP" in page
+    assert "local election 2027" in page

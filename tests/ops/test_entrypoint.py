@@ -49,6 +49,7 @@ def web_server(tmp_path):
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": "entrypoint-test-only-" + "k" * 40,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": "https://nocease.example.org",
         "DATABASE_URL": (
             f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
         ),

@@ -12,7 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "a-throwaway-key-for-tests-only-" + "x" * 40,
     "DJANGO_ALLOWED_HOSTS": "nocease.example.org",
-    "UPDATES_BASE_URL": "https://nocease.example.org",
+    "SITE_URL": "https://nocease.example.org",
 }
 
 
@@ -37,6 +37,23 @@ def load_production(monkeypatch, **environ):
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
     with pytest.raises(ImproperlyConfigured):
         load_production(monkeypatch, DJANGO_SECRET_KEY=None)
+
+
+@pytest.mark.parametrize("site_url", [None, "", "http://nocease.example.org"])
+def test_production_refuses_to_start_without_an_https_site_url(monkeypatch, site_url):
+    with pytest.raises(ImproperlyConfigured, match="SITE_URL"):
+        load_production(monkeypatch, SITE_URL=site_url)
+
+
+def test_the_site_url_is_the_source_of_the_other_addresses(monkeypatch):
+    prod = load_production(
+        monkeypatch, SITE_URL="https://nocease.example.org/", DEFAULT_FROM_EMAIL=None
+    )
+    assert prod.SITE_URL == "https://nocease.example.org"
+    assert prod.WAGTAILADMIN_BASE_URL == "https://nocease.example.org"
+    assert prod.SITE_DOMAIN == "nocease.example.org"
+    assert prod.DEFAULT_FROM_EMAIL.endswith("<updates@nocease.example.org>")
+    assert prod.ACCOUNT_DEFAULT_HTTP_PROTOCOL == "https"
 
 
 def test_production_is_secure_by_default(monkeypatch):

@@ -96,6 +96,8 @@ def process_env(live: LiveDatabase, **extra: str) -> dict[str, str]:
         # The test's own key: sessions and tokens the test makes must hold there.
         DJANGO_SECRET_KEY=settings.SECRET_KEY,
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        # Production settings need the public https address; the tests' own.
+        SITE_URL=settings.SITE_URL,
         LOG_FORMAT="plain",
         **extra,
     )

@@ -206,6 +206,7 @@ def test_photos_uploaded_in_the_admin_are_private_too(client, superuser, uk_area
     sign_in_with_mfa(client, superuser)
     form = {
         "name": person.name, "slug": person.slug, "status": "active",
+        "network_status": "member",
         "photo_upload": image_upload(name="dana-adminupload.jpg"),
         "roles-TOTAL_FORMS": "0", "roles-INITIAL_FORMS": "0",
         "affiliations-TOTAL_FORMS": "0", "affiliations-INITIAL_FORMS": "0",

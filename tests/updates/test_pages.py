@@ -129,10 +129,10 @@ def test_signup_block_renders_the_form_with_its_labels():
 def test_deploy_checks_want_https_links_and_a_background_worker(settings):
     from django.core.checks import run_checks
 
-    settings.UPDATES_BASE_URL = "http://plain.example.org"
+    settings.SITE_URL = "http://plain.example.org"
     ids = {message.id for message in run_checks(include_deployment_checks=True)}
     assert {"updates.W001", "updates.W002"} <= ids
-    settings.UPDATES_BASE_URL = "https://site.example.org"
+    settings.SITE_URL = "https://site.example.org"
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     ids = {message.id for message in run_checks(include_deployment_checks=True)}
     assert not {"updates.W001", "updates.W002"} & ids

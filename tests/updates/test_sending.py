@@ -306,6 +306,27 @@ def test_confirmation_email_has_the_unsubscribe_headers_too(
     assert message.get_content_type() == "multipart/alternative"
 
 
+def test_mail_carries_the_site_domain_not_the_machine_name(
+    smtp_server, client, settings, django_capture_on_commit_callbacks
+):
+    # The test settings' SITE_URL is https://updates.example.org.
+    SubscriberFactory(email="reader@example.org", status=SubscriberStatus.CONFIRMED)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/updates/signup/", {"email": "new@example.org", "consent": "on"})
+        services.mailing_queue(mailing=MailingFactory(), actor=None)
+    assert len(smtp_server.messages) == 2
+    for _rcpts, message in smtp_server.messages:
+        assert message["From"].addresses[0].domain == "updates.example.org"
+        assert message["Message-ID"].endswith("@updates.example.org>")
+        assert message["List-Id"].endswith("<updates.updates.example.org>")
+        assert (
+            message["List-Unsubscribe"]
+            .strip()
+            .startswith("<https://updates.example.org/updates/unsubscribe/")
+        )
+        assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
 def test_nothing_but_the_confirmation_reaches_an_unconfirmed_address(
     smtp_server, client, django_capture_on_commit_callbacks
 ):

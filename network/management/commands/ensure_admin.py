@@ -15,6 +15,8 @@ from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
+from ops.siteurl import absolute_url
+
 MFA_HINT = (
     "On the first sign-in the admin asks you to set up an authenticator app: "
     "confirm your password, scan the QR code, type the app's 6-digit code, and "
@@ -52,8 +54,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, username, email, reset_mfa, **options):
         User = get_user_model()
-        port = os.environ.get("PORT", "8000")
-        where = f"http://127.0.0.1:{port}/admin/"
+        where = absolute_url("/admin/")
         existing = User.objects.filter(is_superuser=True).order_by("pk").first()
         if existing:
             ensure_verified_email(existing)

@@ -11,8 +11,10 @@ class Command(BaseCommand):
     help = (
         "Import or update candidates from a Democracy Club candidates CSV (the data "
         "export or the per-ballot file). Matches people on Democracy Club's person "
-        "id, so a re-import updates instead of duplicating. A malformed row refuses "
-        "the whole file and nothing is written."
+        "id, so a re-import updates instead of duplicating. A results export (with "
+        "the elected column) also records the winners as sitting MPs or "
+        "councillors. A malformed row refuses the whole file and nothing is "
+        "written; --dry-run reports what would change and writes nothing."
     )
 
     def add_arguments(self, parser):

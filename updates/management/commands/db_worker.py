@@ -7,6 +7,9 @@ mid-send (SIGKILL, out of memory, a lost machine) would leave its mailing
 then every half ``UPDATES_SENDER_LEASE``, hands such mailings back to the queue
 (``tasks.mailings_resume_stranded``). It takes the place of django-tasks-db's own
 command because this app comes first in ``INSTALLED_APPS``.
+
+Other apps name their own periodic checks in ``WORKER_CHECKS`` (queue, dotted
+path, seconds): each runs in its own thread when this worker takes that queue.
 """
 
 import logging
@@ -14,8 +17,10 @@ import os
 import threading
 import time
 
+from django.conf import settings
 from django.db import connections
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
+from django.utils.module_loading import import_string
 from django_tasks_db.management.commands import db_worker
 
 from updates.sending import lease_seconds
@@ -40,6 +45,20 @@ def _check_forever() -> None:
         time.sleep(lease_seconds() / 2)
 
 
+def _run_forever(check, every: float) -> None:
+    while True:
+        try:
+            check()
+        except Exception:
+            logger.exception("the worker's periodic check %s failed", check.__name__)
+        connections.close_all()
+        time.sleep(every)
+
+
+def _takes(queue: str, queues: list[str], excluded: list[str]) -> bool:
+    return ("*" in queues or queue in queues) and queue not in excluded
+
+
 class Command(db_worker.Command):
     help = (
         "Run a database background worker. It also resumes any mailing whose "
@@ -49,10 +68,8 @@ class Command(db_worker.Command):
     def handle(self, *args, **options):
         queues = options["queue_name"].split(",")
         excluded = (options["exclude_queues"] or "").split(",")
-        takes_mailings = (
-            options["backend_name"] == send_mailing.backend
-            and ("*" in queues or QUEUE in queues)
-            and QUEUE not in excluded
+        takes_mailings = options["backend_name"] == send_mailing.backend and _takes(
+            QUEUE, queues, excluded
         )
         # With --reload the command runs in a parent that only watches files and
         # a child that works; only the child checks.
@@ -64,5 +81,15 @@ class Command(db_worker.Command):
             else:
                 threading.Thread(
                     target=_check_forever, name="stranded-mailings", daemon=True
+                ).start()
+        for queue, path, every in getattr(settings, "WORKER_CHECKS", []):
+            if not (working and _takes(queue, queues, excluded)):
+                continue
+            check = import_string(path)
+            if options["batch"]:
+                check()
+            else:
+                threading.Thread(
+                    target=_run_forever, args=(check, every), name=path, daemon=True
                 ).start()
         super().handle(*args, **options)

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('api', '0005_tombstone_drop_slug'),
+        ('api', '0006_webhooks'),
         ('network', '0008_stanceevent_moves_to_campaign'),
     ]
 
