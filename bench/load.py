@@ -322,6 +322,14 @@ def main() -> int:
         + ("yes" if not slow else "no: " + ", ".join(
             f"{r['target']} at {r['users']}" for r in slow))
     )  # fmt: skip
+    api = [r for r in results if r["target"] == "people API" and r["users"] <= 64]
+    if api:
+        short = [r for r in api if r["ratio"] < 0.3]
+        print(
+            "people API at 0.3 of the trivial view or more (16 and 64 clients): "
+            + ("yes" if not short else "no: " + ", ".join(
+                f"{r['ratio']:.2f} at {r['users']}" for r in short))
+        )  # fmt: skip
     return 0
 
 
