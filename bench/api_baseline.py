@@ -30,6 +30,7 @@ PERSON_FIELDS = (
     "bio",
     "status",
     "updated_at",
+    "network_status",
 )
 
 

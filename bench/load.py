@@ -41,6 +41,9 @@ DEFAULT_REDIS = "redis://127.0.0.1:6379/14"
 
 
 def free_port() -> int:
+    """BENCH_PORT when set (a port range agreed on a shared machine), else any."""
+    if os.environ.get("BENCH_PORT"):
+        return int(os.environ["BENCH_PORT"])
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
