@@ -13,7 +13,7 @@ SITE_URL ?= http://127.0.0.1:$(PORT)
 # runs in one process.
 PYTEST_WORKERS ?= auto --maxprocesses 8
 
-.PHONY: help install run test lint format check coverage security deploy-check static web worker bench bench-load bench-mail bench-api bench-pledge clean axe vnu api-lint
+.PHONY: help install run test lint format check coverage security deploy-check static web worker bench bench-load bench-mail bench-api bench-pledge clean axe vnu api-lint messages compilemessages lighthouse screenshots
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -47,6 +47,20 @@ run: install ## Migrate, load UK areas, seed the demo, print the admin login, se
 	PYTHON=$(BIN)/python SITE_URL=$(SITE_URL) PORT=$(PORT) bin/entrypoint release --demo
 	PYTHON=$(BIN)/python SITE_URL=$(SITE_URL) PORT=$(PORT) bin/entrypoint dev --skip-checks
 
+# The site's languages besides English (docs/translating.md). locale/en_GB holds
+# only rewordings of libraries' English and is edited by hand.
+LOCALES := cy ur bn pa
+MESSAGES_IGNORE := --ignore=.venv --ignore=.axe --ignore=.redocly --ignore=node_modules \
+	--ignore=staticfiles --ignore=media --ignore=.test-media --ignore=tests --ignore=bench
+
+messages: install ## Gather the strings marked for translation into locale/<language>/LC_MESSAGES/django.po
+	$(BIN)/python manage.py makemessages $(addprefix -l ,$(LOCALES)) --no-obsolete --add-location file $(MESSAGES_IGNORE)
+
+# The compiled catalogues (.mo) are committed beside their .po, so a checkout (and
+# the container image) reads them as they are; a test fails when one is stale.
+compilemessages: install ## Compile the catalogues (.po -> .mo) the site reads
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules --ignore=.axe --ignore=.redocly
+
 # The browser tests need axe-core and the HTML test the Nu HTML Checker, both from
 # npm: installed here when npm is present (once; later runs find them). Without
 # npm those tests skip, and their message names the command that fixes it.
@@ -76,6 +90,21 @@ $(VNU_DIR)/.installed-$(VNU_VERSION):
 	@touch $@
 
 vnu: $(VNU_DIR)/.installed-$(VNU_VERSION) ## Install the Nu HTML Checker for the HTML test (needs npm; runs with Java)
+
+# Lighthouse scores the main pages in tests/e2e/test_page_quality.py (with Debian's
+# Chromium). From the npm registry, into a git-ignored folder, like axe-core. 12.x is
+# the last line that runs on Debian's Node 20.
+LIGHTHOUSE_VERSION ?= 12.8.2
+LIGHTHOUSE_DIR := .lighthouse
+$(LIGHTHOUSE_DIR)/.installed-$(LIGHTHOUSE_VERSION):
+	@command -v npm >/dev/null || { echo "npm is needed for 'make lighthouse' (apt-get install -y npm)"; exit 1; }
+	npm install --silent --no-audit --no-fund --no-save --prefix $(LIGHTHOUSE_DIR) lighthouse@$(LIGHTHOUSE_VERSION)
+	@touch $@
+
+lighthouse: $(LIGHTHOUSE_DIR)/.installed-$(LIGHTHOUSE_VERSION) ## Install Lighthouse for the page quality tests (needs npm)
+
+screenshots: $(VENV)/.installed-test ## Screenshots of the main pages at 390 and 1280 px into docs/screenshots/ (demo database, Debian's Chromium)
+	$(BIN)/python bin/screenshots $(SCREENSHOTS_ARGS)
 
 # Redocly CLI lints the partner API's OpenAPI document with its recommended rules.
 # From the npm registry, into a git-ignored folder, like axe-core.
@@ -145,4 +174,4 @@ bench-api: $(VENV)/.installed-test ## Partner API: endpoints vs a raw .values()+
 	$(BIN)/python bench/api.py $(BENCH_API_ARGS)
 
 clean: ## Remove the virtualenv, the SQLite database and collected files
-	rm -rf $(VENV) db.sqlite3 staticfiles .test-media .pytest_cache $(AXE_DIR) $(VNU_DIR) $(REDOCLY_DIR)
+	rm -rf $(VENV) db.sqlite3 staticfiles .test-media .pytest_cache $(AXE_DIR) $(VNU_DIR) $(REDOCLY_DIR) $(LIGHTHOUSE_DIR)

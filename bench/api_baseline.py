@@ -10,13 +10,7 @@ from rest_framework.utils.urls import replace_query_param
 
 from api.filters import current_roles_q
 from campaign.selectors import candidacies_with_stance, state_for
-from network.models import (
-    Affiliation,
-    ContactDetail,
-    GroupMembership,
-    Person,
-    Role,
-)
+from network.models import Affiliation, ContactDetail, GroupMembership, Person, Role
 from network.models.people import NETWORK_STATUSES
 from network.visibility import Audience, contact_levels
 
@@ -29,6 +23,7 @@ PERSON_FIELDS = (
     "pronouns",
     "bio",
     "status",
+    "network_status",
     "updated_at",
     "network_status",
 )
@@ -39,7 +34,7 @@ def _iso(value):
 
 
 def _stance(r):
-    if r["kind"] != "candidate":
+    if r["kind"] not in ("candidate", "mp"):
         return None
     return {
         "position": state_for(r["current_position"], r["asked_count"]).value,

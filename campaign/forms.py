@@ -2,15 +2,17 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from network.postcodes import EXAMPLE_POSTCODE, InvalidPostcode, normalise_postcode
 
 
 class PostcodeForm(forms.Form):
     postcode = forms.CharField(
-        label="Your postcode",
+        label=_("Your postcode"),
         max_length=10,
-        help_text=f"For example, {EXAMPLE_POSTCODE}.",
+        help_text=format_lazy(_("For example, {}."), EXAMPLE_POSTCODE),
         widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
     )
 
@@ -23,10 +25,10 @@ class PostcodeForm(forms.Form):
 
 class ConstituencySearchForm(forms.Form):
     q = forms.CharField(
-        label="Constituency name",
+        label=_("Constituency name"),
         max_length=100,
         min_length=2,
-        help_text="All or part of the name, for example Blackburn.",
+        help_text=_("All or part of the name, for example Blackburn."),
     )
 
 

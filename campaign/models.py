@@ -14,32 +14,33 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from network.models.people import Role, RoleKind, TimestampedModel
 
 
 class StanceKind(models.TextChoices):
-    ASKED = "asked", "Asked"
-    CHASED = "chased", "Chased"
-    REPLIED = "replied", "Replied"
-    CHANGED = "changed", "Changed position"
-    CORRECTION = "correction", "Candidate's correction"
+    ASKED = "asked", _("Asked")
+    CHASED = "chased", _("Chased")
+    REPLIED = "replied", _("Replied")
+    CHANGED = "changed", _("Changed position")
+    CORRECTION = "correction", _("Candidate's correction")
 
 
 class Position(models.TextChoices):
-    CEASEFIRE = "ceasefire", "Calls for a ceasefire"
-    REFUSES = "refuses", "Refuses to call for a ceasefire"
-    UNCLEAR = "unclear", "Unclear"
+    CEASEFIRE = "ceasefire", _("Calls for a ceasefire")
+    REFUSES = "refuses", _("Refuses to call for a ceasefire")
+    UNCLEAR = "unclear", _("Unclear")
 
 
 class AskMethod(models.TextChoices):
-    EMAIL = "email", "Email"
-    LETTER = "letter", "Letter"
-    PHONE = "phone", "Phone"
-    IN_PERSON = "in_person", "In person"
-    HUSTINGS = "hustings", "At a hustings"
-    SOCIAL = "social", "Social media"
-    OTHER = "other", "Other"
+    EMAIL = "email", _("Email")
+    LETTER = "letter", _("Letter")
+    PHONE = "phone", _("Phone")
+    IN_PERSON = "in_person", _("In person")
+    HUSTINGS = "hustings", _("At a hustings")
+    SOCIAL = "social", _("Social media")
+    OTHER = "other", _("Other")
 
 
 # The roles whose holders are asked where they stand: candidates at an election,
@@ -170,6 +171,7 @@ class StanceEvent(TimestampedModel):
 # Django (and ``from campaign.models import ...``) finds them.
 from campaign.pressure_models import (  # noqa: E402
     ASK_COUNTED,
+    PLEDGE_COUNT_SHARDS,
     AskStatus,
     CampaignSettings,
     ConstituentAsk,
@@ -185,6 +187,7 @@ from campaign.pressure_models import (  # noqa: E402
 
 __all__ = [
     "ASK_COUNTED",
+    "PLEDGE_COUNT_SHARDS",
     "ASKING_KINDS",
     "POSITION_KINDS",
     "AskMethod",

@@ -13,18 +13,18 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from campaign import cards
 from campaign.forms import ConstituencySearchForm, PostcodeForm
-from campaign.hexmap import load_layout
 from campaign.selectors import (
     ConstituencyState,
     StanceState,
-    constituency_map,
     constituency_search,
     constituency_state,
     constituent_asks,
+    hex_map,
     map_choice,
     overview,
     pledge_count,
@@ -69,7 +69,7 @@ def index(request):
 
     if postcode_form.is_bound and postcode_form.is_valid():
         if _lookups_exhausted(request):
-            lookup_error = (
+            lookup_error = _(
                 "You've looked up a lot of postcodes in the last minute. Wait a "
                 "moment, or search by constituency name."
             )
@@ -93,7 +93,8 @@ def index(request):
                     return redirect(url)
                 postcode_form.add_error(
                     "postcode",
-                    f"{found.postcode} is not in a Westminster constituency we hold.",
+                    _("%(postcode)s is not in a Westminster constituency we hold.")
+                    % {"postcode": found.postcode},
                 )
     if search_form.is_bound and search_form.is_valid():
         results = list(constituency_search(search_form.cleaned_data["q"]))
@@ -102,7 +103,6 @@ def index(request):
 
     choice, choices = map_choice(request.GET.get("map"))
     summary = overview(choice.election, mps=choice.mps)
-    hexes = constituency_map(summary)
     context = {
         "map_choice": choice,
         "map_choices": choices,
@@ -128,12 +128,19 @@ def index(request):
             for region, counts in summary.regions
         ],
         "states": list(ConstituencyState),
-        "layout": load_layout(),
-        "hexes": hexes,
+        # ?mode= and ?region= choose the map's colours and part: plain links, so
+        # the map works without JavaScript. They keep ?map= (what the map shows).
+        "map": hex_map(
+            summary,
+            mode=request.GET.get("mode", ""),
+            region=request.GET.get("region", ""),
+        ),
+        "map_url": reverse("stances:index"),
+        "map_key": choice.key if request.GET.get("map") == choice.key else "",
         "page_url": absolute_url(reverse("stances:index")),
         # For the site's SEO and sharing tags (templates/includes/seo.html).
-        "meta_title": "Where they stand",
-        "meta_description": (
+        "meta_title": _("Where they stand"),
+        "meta_description": _(
             "Find your constituency and see what every candidate said about a "
             "ceasefire in Gaza, and when."
         ),
@@ -185,22 +192,25 @@ def constituency(request, slug):
         "state": state,
         "pledges": pledge_count(area),
         "page_url": page_url,
-        "share_text": f"Where do the candidates in {area.name} stand on a ceasefire?",
-        "meta_title": f"{area.name}: where they stand",
-        "meta_description": (
-            f"{state.label}. What each candidate in {area.name} said about a "
+        "share_text": _("Where do the candidates in %(area)s stand on a ceasefire?")
+        % {"area": area.name},
+        "meta_title": _("%(area)s: where they stand") % {"area": area.name},
+        "meta_description": _(
+            "%(state)s. What each candidate in %(area)s said about a "
             "ceasefire in Gaza, with the evidence."
-        ),
+        )
+        % {"state": state.label, "area": area.name},
         "canonical_url": page_url,
         "og_image": reverse("stances:constituency_card", args=[area.slug]),
         "og_image_alt": (
             f"{area.name}: what each candidate said about a ceasefire in Gaza."
         ),
-        "ask_body": (
-            f"Dear candidate,\n\nI live in {area.name}. Before I decide how to "
+        "ask_body": _(
+            "Dear candidate,\n\nI live in %(area)s. Before I decide how to "
             "vote, I would like to know: do you call for an immediate and lasting "
             "ceasefire in Gaza?\n\nThank you."
-        ),
+        )
+        % {"area": area.name},
     }
     return render(request, "campaign/constituency.html", context)
 

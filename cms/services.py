@@ -11,11 +11,13 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from wagtail.models import Page, Site
 
 from cms import selectors
 from cms.calendar import calendar_for_event
 from cms.models import EventPage, Registration, RegistrationState, RegistrationStatus
+from ops.i18n import language_of
 from ops.siteurl import site_host_and_port
 
 logger = logging.getLogger(__name__)
@@ -24,7 +26,8 @@ CONSENT_SOURCE = "event registration form"
 # Change the version whenever the wording changes, so each record says what the
 # person actually agreed to.
 CONSENT_WORDING_VERSION = "event-contact-1"
-CONSENT_WORDING = (
+# English in the records; the form shows it in the reader's language.
+CONSENT_WORDING = gettext_noop(
     "The organisers may email me about this event: changes, practical details "
     "and a short follow-up afterwards."
 )
@@ -62,6 +65,7 @@ def registration_create(
     access_needs: str = "",
     consent_to_contact: bool = False,
     source: str = CONSENT_SOURCE,
+    language: str = "",
 ) -> RegistrationResult:
     """Register someone for an event, or find their earlier registration.
 
@@ -93,6 +97,7 @@ def registration_create(
                 consent_recorded_at=now,
                 consent_source=source,
                 consent_wording_version=CONSENT_WORDING_VERSION,
+                language=language,
                 created_at=now,
             )
             registration.full_clean(validate_constraints=False)
@@ -115,6 +120,11 @@ def registration_create(
     return RegistrationResult(registration, outcome, event_was_full=full)
 
 
+def _event_in_active_language(event: EventPage) -> EventPage:
+    translated = event.localized
+    return translated.specific if translated.pk != event.pk else event
+
+
 def _may_tell_again(registration: Registration) -> bool:
     """True at most once per ``CMS_ALREADY_REGISTERED_EMAIL_AFTER`` seconds for a
     registration (and never while the cache is down: the first email went out)."""
@@ -131,17 +141,20 @@ def registration_email_send(
     A mail server failure does not undo the registration: it is logged (by
     registration id, never the address) and the editors still see the person."""
     event = registration.event
-    context = {
-        "registration": registration,
-        "event": event,
-        "outcome": outcome,
-        "event_url": event.get_full_url(),
-        "site_name": settings.WAGTAIL_SITE_NAME,
-    }
-    subject = " ".join(
-        render_to_string("cms/emails/registration_subject.txt", context).split()
-    )
-    body = render_to_string("cms/emails/registration_body.txt", context)
+    with language_of(registration.language):
+        # The event as it reads in their language, when it has a translation.
+        shown = _event_in_active_language(event)
+        context = {
+            "registration": registration,
+            "event": shown,
+            "outcome": outcome,
+            "event_url": shown.get_full_url(),
+            "site_name": settings.WAGTAIL_SITE_NAME,
+        }
+        subject = " ".join(
+            render_to_string("cms/emails/registration_subject.txt", context).split()
+        )
+        body = render_to_string("cms/emails/registration_body.txt", context)
     message = EmailMessage(subject=subject, body=body, to=[registration.email])
     message.attach(
         "event.ics",
@@ -217,3 +230,26 @@ def site_sync_with_public_address() -> Site | None:
     site.hostname, site.port = hostname, port
     site.save()
     return site
+
+
+# ---------------------------------------------------------------- translations
+
+
+def page_translation_publish(*, page: Page, language: str, fields: dict) -> Page:
+    """Publish ``page`` in ``language`` with ``fields`` (title, summary, body, ...)
+    in that language: the translation is created (with its parents, when they
+    have none yet) or updated. Editors do the same in the admin with "Translate";
+    the demo and imports call this."""
+    from wagtail.models import Locale
+
+    locale, _created = Locale.objects.get_or_create(language_code=language)
+    with transaction.atomic():
+        translated = page.get_translation_or_none(locale)
+        if translated is None:
+            translated = page.specific.copy_for_translation(locale, copy_parents=True)
+        translated = translated.specific
+        for name, value in fields.items():
+            setattr(translated, name, value)
+        translated.full_clean()
+        translated.save_revision().publish()
+    return translated

@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST, require_safe
 from wagtail.models import Site
@@ -35,6 +36,7 @@ from cms.models import (
 )
 from network.visibility import audience_for_user
 from ops import throttle
+from ops.i18n import request_language
 from ops.siteurl import absolute_url
 
 SEARCH_QUERY_MAX = 200
@@ -103,13 +105,15 @@ def event_page_serve(request, page):
             ):
                 form.is_valid()
                 form.add_error(
-                    None, "Too many registrations from your connection. Try later."
+                    None, _("Too many registrations from your connection. Try later.")
                 )
                 status = 429
             elif form.is_valid():
                 try:
                     result = services.registration_create(
-                        event=page, **form.cleaned_data
+                        event=page,
+                        language=request_language(request),
+                        **form.cleaned_data,
                     )
                 except services.RegistrationClosedError as closed:
                     state = closed.state
@@ -225,8 +229,10 @@ def search(request):
             "results": results,
             "directory": directory,
             "directory_found": bool(directory and any(directory.values())),
-            "meta_title": f"Search: {query}" if query else "Search",
-            "meta_description": (
+            "meta_title": _("Search: %(query)s") % {"query": query}
+            if query
+            else _("Search"),
+            "meta_description": _(
                 "Search the constituencies, people, areas, statements, events and "
                 "pages of the site."
             ),
@@ -242,6 +248,12 @@ def robots_txt(request):
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /search/",
+        # The search page in the other languages (/ur/search/, ...).
+        *(
+            f"Disallow: /{code}/search/"
+            for code, _name in settings.LANGUAGES
+            if code != settings.LANGUAGE_CODE
+        ),
         "",
         f"Sitemap: {sitemap}",
         "",

@@ -32,6 +32,7 @@ from functools import cache
 from django.conf import settings
 from django.core.cache import cache as django_cache
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
 
 from network.models import Area
 
@@ -53,8 +54,11 @@ class PostcodeError(Exception):
 class InvalidPostcode(PostcodeError):
     def __init__(self, postcode: str = ""):
         super().__init__(
-            "That doesn't look like a UK postcode. Check it and try again, "
-            f"e.g. {EXAMPLE_POSTCODE}."
+            _(
+                "That doesn't look like a UK postcode. Check it and try again, "
+                "e.g. %(postcode)s."
+            )
+            % {"postcode": EXAMPLE_POSTCODE}
         )
 
 
@@ -62,16 +66,21 @@ class UnknownPostcode(PostcodeError):
     def __init__(self, postcode: str):
         self.postcode = postcode
         super().__init__(
-            f"We couldn't find the postcode {postcode}. Check it, or search by "
-            "constituency name instead."
+            _(
+                "We couldn't find the postcode %(postcode)s. Check it, or search "
+                "by constituency name instead."
+            )
+            % {"postcode": postcode}
         )
 
 
 class LookupUnavailable(PostcodeError):
     def __init__(self):
         super().__init__(
-            "The postcode lookup isn't answering just now. Search by constituency "
-            "name instead, or try again in a few minutes."
+            _(
+                "The postcode lookup isn't answering just now. Search by "
+                "constituency name instead, or try again in a few minutes."
+            )
         )
 
 

@@ -5,11 +5,15 @@ pages. Those are answered from the cache (Redis when ``REDIS_URL`` is set) witho
 touching the database. What is cached, and for whom:
 
 - only anonymous ``GET``/``HEAD`` requests: a request carrying any cookie other
-  than the CSRF cookie (a signed-in member or editor, a pending message) or an
-  ``Authorization`` header is served fresh;
+  than the CSRF cookie or the language choice (a signed-in member or editor, a
+  pending message) or an ``Authorization`` header is served fresh;
+- one copy per address *and language*: the language is the address's prefix
+  (``/ur/...``, none for English, see ``ops/i18n.py``), and the key names it too,
+  so no visitor is ever served a page in another language than the one asked;
 - only ``200`` responses that set no cookie, do not vary on ``Cookie`` (a page with
   a form and its CSRF token does) and are not marked private or ``no-store``;
-- never under ``PUBLIC_PAGE_CACHE_EXCLUDE_PREFIXES`` (admin, API, documents, ...);
+- never under ``PUBLIC_PAGE_CACHE_EXCLUDE_PREFIXES`` (admin, API, documents, ...),
+  in any language;
 - for ``PUBLIC_PAGE_CACHE_SECONDS``, or less when the response says it changes
   sooner with ``Cache-Control: max-age`` (an event page whose registration is
   about to close).
@@ -37,6 +41,9 @@ from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils.cache import cc_delim_re, get_max_age
+from django.utils.translation import get_language_from_path
+
+from .i18n import strip_language_prefix
 
 logger = logging.getLogger(__name__)
 
@@ -85,18 +92,25 @@ def _is_cacheable_request(request) -> bool:
         return False
     if request.method not in ("GET", "HEAD"):
         return False
-    if request.path_info.startswith(tuple(settings.PUBLIC_PAGE_CACHE_EXCLUDE_PREFIXES)):
+    path = strip_language_prefix(request.path_info)
+    if path.startswith(tuple(settings.PUBLIC_PAGE_CACHE_EXCLUDE_PREFIXES)):
         return False
     if "HTTP_AUTHORIZATION" in request.META:
         return False
-    return not (set(request.COOKIES) - {settings.CSRF_COOKIE_NAME})
+    # The language cookie only ever leads to a redirect (ops/i18n.py), made
+    # before this cache is asked; the page at an address is the same with it.
+    harmless = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
+    return not (set(request.COOKIES) - harmless)
 
 
 def _is_cacheable_response(response) -> bool:
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
     vary = {v.strip().lower() for v in cc_delim_re.split(response.get("Vary", ""))}
-    if vary - {"", "accept-encoding"}:
+    # Django's LocaleMiddleware marks English addresses (no prefix) as varying on
+    # Accept-Language, for proxies: here that header only ever redirected before
+    # this cache was asked, and the key carries the language.
+    if vary - {"", "accept-encoding", "accept-language"}:
         return False
     cache_control = response.get("Cache-Control", "").lower()
     if any(w in cache_control for w in ("private", "no-store", "no-cache")):
@@ -114,7 +128,8 @@ def _timeout(response) -> int:
 def _key(request) -> str:
     # get_host() refuses hosts outside ALLOWED_HOSTS, so a forged Host header
     # cannot plant a page under another name.
-    raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    language = get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+    raw = f"{language} {request.scheme}://{request.get_host()}{request.get_full_path()}"
     return f"pagecache:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 

@@ -1,10 +1,15 @@
 """The public sign-up form."""
 
 from django import forms
+from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from network import postcodes
 
 from . import consent
+
+# The consent statement in the reader's language (updates/consent.py marks it).
+_lazy_gettext = gettext_lazy
 
 
 def normalise_postcode(value: str) -> str:
@@ -15,44 +20,46 @@ def normalise_postcode(value: str) -> str:
         return postcodes.normalise_postcode(value)
     except postcodes.InvalidPostcode:
         raise forms.ValidationError(
-            "Enter a UK postcode, like SW1A 1AA, or leave it empty.",
+            _("Enter a UK postcode, like SW1A 1AA, or leave it empty."),
             code="invalid_postcode",
         ) from None
 
 
 class SignupForm(forms.Form):
     email = forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={
-            "required": "Enter your email address",
-            "invalid": "Enter an email address like name@example.org",
+            "required": _("Enter your email address"),
+            "invalid": _("Enter an email address like name@example.org"),
         },
     )
     name = forms.CharField(
-        label="Name (optional)",
+        label=_("Name (optional)"),
         max_length=150,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     postcode = forms.CharField(
-        label="Postcode (optional)",
+        label=_("Postcode (optional)"),
         max_length=10,
         required=False,
-        help_text="So we can tell you about what is happening near you.",
+        help_text=_("So we can tell you about what is happening near you."),
         widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
     )
     consent = forms.BooleanField(
-        label=consent.wording(consent.CURRENT_VERSION),
+        label=_lazy_gettext(consent.wording(consent.CURRENT_VERSION)),
         required=True,
-        error_messages={"required": "Tick the box to agree, or we cannot email you."},
+        error_messages={
+            "required": _("Tick the box to agree, or we cannot email you.")
+        },
     )
     wording_version = forms.CharField(widget=forms.HiddenInput, required=False)
     source_page = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # A honeypot: hidden from people (and screen readers), filled in by bots.
     website = forms.CharField(
-        label="Leave this empty",
+        label=_("Leave this empty"),
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )

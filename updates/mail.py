@@ -1,24 +1,31 @@
 """Building the emails: multipart plain text + HTML, each with a visible unsubscribe
 link and the List-Unsubscribe / List-Unsubscribe-Post headers of RFC 2369 and 8058.
 
-A mailing's templates render once; each recipient's copy only swaps in their own
-unsubscribe link, so building 50,000 messages costs little more than building one.
+A mailing's templates render once, and its message is built and serialised once
+(``MessageTemplate``); each recipient's copy only swaps in their own address,
+unsubscribe link and Message-ID, so building 50,000 messages costs little more
+than building one.
 """
 
 import re
+import secrets
+import time
 
 import nh3
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import sanitize_address
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext
 from wagtail.rich_text import expand_db_html
 
 from ops import siteurl
+from ops.i18n import language_of
 from ops.text import html_to_text
 
 from . import tokens
-from .models import Mailing
+from .models import Mailing, MailingTranslation
 
 # Stands in for each recipient's unsubscribe link in the rendered templates. Only
 # characters that HTML escaping leaves alone, so it survives both templates as is.
@@ -66,20 +73,22 @@ def build_message(
 
 
 def confirmation_message(*, subscriber, request_id: int) -> EmailMultiAlternatives:
+    """In the language they signed up in; its links lead to pages in it too."""
     token = tokens.confirm_token(subscriber_id=subscriber.pk, request_id=request_id)
-    context = {
-        "name": subscriber.name,
-        "confirm_url": absolute_url(reverse("updates:confirm", args=[token])),
-        "unsubscribe_url": unsubscribe_url(subscriber.pk),
-        "valid_days": max(settings.UPDATES_CONFIRM_MAX_AGE // 86400, 1),
-    }
-    return build_message(
-        to=subscriber.email,
-        subject="Please confirm: updates from No Ceasefire No Vote",
-        text=render_to_string("updates/email/confirm.txt", context),
-        html=render_to_string("updates/email/confirm.html", context),
-        unsubscribe=context["unsubscribe_url"],
-    )
+    with language_of(subscriber.language):
+        context = {
+            "name": subscriber.name,
+            "confirm_url": absolute_url(reverse("updates:confirm", args=[token])),
+            "unsubscribe_url": unsubscribe_url(subscriber.pk),
+            "valid_days": max(settings.UPDATES_CONFIRM_MAX_AGE // 86400, 1),
+        }
+        return build_message(
+            to=subscriber.email,
+            subject=gettext("Please confirm: updates from No Ceasefire No Vote"),
+            text=render_to_string("updates/email/confirm.txt", context),
+            html=render_to_string("updates/email/confirm.html", context),
+            unsubscribe=context["unsubscribe_url"],
+        )
 
 
 # ------------------------------------------------------------------ mailings
@@ -87,7 +96,7 @@ def confirmation_message(*, subscriber, request_id: int) -> EmailMultiAlternativ
 _RELATIVE_HREF = re.compile(r'href="(/[^"]*)"')
 
 
-def mailing_body_html(mailing: Mailing) -> str:
+def mailing_body_html(mailing: Mailing | MailingTranslation) -> str:
     """The body as email-ready HTML: internal links expanded and made absolute, and
     anything but plain formatting removed."""
     html = nh3.clean(expand_db_html(mailing.body))
@@ -97,18 +106,27 @@ def mailing_body_html(mailing: Mailing) -> str:
 class MailingRenderer:
     """Renders a mailing's templates once, then makes each recipient's message."""
 
-    def __init__(self, mailing: Mailing, *, test: bool = False):
-        body_html = mailing_body_html(mailing)
+    def __init__(
+        self,
+        mailing: Mailing,
+        *,
+        test: bool = False,
+        translation: MailingTranslation | None = None,
+    ):
+        words = translation or mailing
+        language = translation.language if translation else settings.LANGUAGE_CODE
+        body_html = mailing_body_html(words)
         context = {
-            "subject": mailing.subject,
+            "subject": words.subject,
             "body_html": body_html,
             "body_text": html_to_text(body_html),
             "unsubscribe_url": LINK_PLACEHOLDER,
             "test": test,
         }
-        self.subject = f"[Test] {mailing.subject}" if test else mailing.subject
-        self.html = render_to_string("updates/email/mailing.html", context)
-        self.text = render_to_string("updates/email/mailing.txt", context)
+        self.subject = f"[Test] {words.subject}" if test else words.subject
+        with language_of(language):
+            self.html = render_to_string("updates/email/mailing.html", context)
+            self.text = render_to_string("updates/email/mailing.txt", context)
 
     def html_for(self, unsubscribe: str) -> str:
         return self.html.replace(LINK_PLACEHOLDER, unsubscribe)
@@ -124,3 +142,98 @@ class MailingRenderer:
             unsubscribe=unsubscribe,
             connection=connection,
         )
+
+
+# ------------------------------------------------------------------ one message
+
+
+# Stand in for each recipient's own parts in the serialised message. Letters,
+# digits and hyphens only: no header folding, transfer encoding or HTML escaping
+# changes them.
+TO_PLACEHOLDER = "RECIPIENT-ADDRESS-PLACEHOLDER-7f3a"
+MESSAGE_ID_PLACEHOLDER = "MESSAGE-ID-PLACEHOLDER-7f3a"
+
+
+class MessageTemplate:
+    """A mailing's message, built and serialised by Django once; each recipient's
+    copy is the same bytes with their address, unsubscribe link and Message-ID
+    put in. Building the MIME message for every recipient took about a third of
+    the sender's time.
+
+    ``build`` returns None when the serialised form does not hold each
+    placeholder as expected (e.g. a transfer encoding split one): the caller then
+    builds each message the ordinary way."""
+
+    def __init__(self, parts: list[bytes], keys: list[str], sender: str):
+        self.parts = parts  # the bytes between the placeholders
+        self.keys = keys  # which value goes after each part
+        self.sender = sender  # the envelope sender
+
+    @classmethod
+    def build(cls, renderer: "MailingRenderer") -> "MessageTemplate | None":
+        message = renderer.message(to=TO_PLACEHOLDER, unsubscribe=LINK_PLACEHOLDER)
+        message.extra_headers["Message-ID"] = f"<{MESSAGE_ID_PLACEHOLDER}>"
+        data = message.message().as_bytes(linesep="\r\n")
+        expected = {
+            TO_PLACEHOLDER: 1,
+            MESSAGE_ID_PLACEHOLDER: 1,
+            # the List-Unsubscribe header, and each body's own links
+            LINK_PLACEHOLDER: 1
+            + renderer.text.count(LINK_PLACEHOLDER)
+            + renderer.html.count(LINK_PLACEHOLDER),
+        }
+        if any(data.count(k.encode()) != n for k, n in expected.items()):
+            return None
+        pattern = re.compile(
+            "|".join(re.escape(k) for k in expected).encode(),
+        )
+        parts, keys, start = [], [], 0
+        for found in pattern.finditer(data):
+            parts.append(data[start : found.start()])
+            keys.append(found.group().decode())
+            start = found.end()
+        parts.append(data[start:])
+        encoding = message.encoding or settings.DEFAULT_CHARSET
+        return cls(parts, keys, sanitize_address(message.from_email, encoding))
+
+    def render(self, *, to: str, unsubscribe: str, message_id: str) -> bytes:
+        values = {
+            TO_PLACEHOLDER: to.encode(),
+            LINK_PLACEHOLDER: unsubscribe.encode(),
+            MESSAGE_ID_PLACEHOLDER: message_id.encode(),
+        }
+        out = [self.parts[0]]
+        for key, part in zip(self.keys, self.parts[1:], strict=True):
+            out.append(values[key])
+            out.append(part)
+        return b"".join(out)
+
+
+def recipient_address(email: str) -> str:
+    """The address as Django's SMTP backend would give it (IDNA domain)."""
+    return sanitize_address(email, settings.DEFAULT_CHARSET)
+
+
+def new_message_id(domain: str, serial: int) -> str:
+    """A unique Message-ID (without the angle brackets)."""
+    return f"{time.time_ns()}.{serial}.{secrets.token_hex(6)}@{domain}"
+
+
+class MailingRenderers:
+    """A mailing's renderers, one per language its recipients read: the English,
+    and each translation it has. A recipient whose language has no translation
+    (or who signed up in English) gets the English."""
+
+    def __init__(self, mailing: Mailing, *, test: bool = False):
+        self.mailing = mailing
+        self.test = test
+        self._translations = {t.language: t for t in mailing.translations.all()}
+        self._renderers: dict[str, MailingRenderer] = {}
+
+    def for_language(self, language: str | None) -> MailingRenderer:
+        code = language if language in self._translations else ""
+        if code not in self._renderers:
+            self._renderers[code] = MailingRenderer(
+                self.mailing, test=self.test, translation=self._translations.get(code)
+            )
+        return self._renderers[code]

@@ -6,7 +6,9 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
@@ -45,6 +47,15 @@ class Subscriber(models.Model):
         related_name="+",
         limit_choices_to={"area_type": AreaType.CONSTITUENCY},
         help_text="From the postcode, when it could be looked up; used for targeting.",
+    )
+    language = models.CharField(
+        max_length=10,
+        blank=True,
+        default="",
+        help_text=(
+            "The language of the page they signed up on: their emails use it. "
+            "Empty: English."
+        ),
     )
     status = models.CharField(
         max_length=12,
@@ -146,6 +157,7 @@ class PendingSignup(models.Model):
     postcode = models.CharField(max_length=8, blank=True)
     wording_version = models.CharField(max_length=20, blank=True)
     source = models.CharField(max_length=255, blank=True)
+    language = models.CharField(max_length=10, blank=True, default="")
     received_at = models.DateTimeField(default=timezone.now, editable=False)
 
     # A queue, not content: nothing refers to these rows.
@@ -179,8 +191,9 @@ class MailingStatus(models.TextChoices):
     SENT = "sent", "Sent"
 
 
-class Mailing(models.Model):
-    """An update written in the admin and sent to confirmed subscribers."""
+class Mailing(ClusterableModel):
+    """An update written in the admin and sent to confirmed subscribers, in English
+    and in any translations it has (``MailingTranslation``)."""
 
     subject = models.CharField(max_length=200)
     body = RichTextField(
@@ -255,6 +268,44 @@ class Mailing(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == MailingStatus.DRAFT
+
+
+MAILING_BODY_FEATURES = ["h2", "h3", "bold", "italic", "link", "ol", "ul"]
+
+
+def _translation_languages():
+    return [
+        (code, name)
+        for code, name in settings.LANGUAGES
+        if code != settings.LANGUAGE_CODE
+    ]
+
+
+class MailingTranslation(models.Model):
+    """A mailing in another language. Subscribers who signed up in that language
+    get it; everyone else (and anyone whose language has none) gets the English."""
+
+    mailing = ParentalKey(
+        Mailing, on_delete=models.CASCADE, related_name="translations"
+    )
+    language = models.CharField(max_length=10, choices=_translation_languages)
+    subject = models.CharField(max_length=200)
+    body = RichTextField(features=MAILING_BODY_FEATURES)
+
+    panels = [FieldPanel("language"), FieldPanel("subject"), FieldPanel("body")]
+
+    class Meta:
+        ordering = ["language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mailing", "language"],
+                name="updates_mailing_translation_one_per_language",
+                violation_error_message="This mailing already has that language.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.mailing} ({self.language})"
 
 
 class DeliveryStatus(models.TextChoices):
@@ -347,6 +398,7 @@ class SignupPage(CanonicalPageURLMixin, Page):
         return redirect("updates:signup", permanent=True)
 
     def get_sitemap_urls(self, request=None):
-        location = absolute_url(reverse("updates:signup"))
+        with translation.override(self.locale.language_code):
+            location = absolute_url(reverse("updates:signup"))
         lastmod = self.last_published_at or self.latest_revision_created_at
         return [{"location": location, "lastmod": lastmod}]

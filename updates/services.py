@@ -45,6 +45,7 @@ def signup_request(
     postcode: str = "",
     wording_version: str = consent.CURRENT_VERSION,
     source: str = "",
+    language: str = "",
 ) -> None:
     """Take a sign-up from the form and queue it for ``signup_process``.
 
@@ -62,6 +63,7 @@ def signup_request(
         postcode=postcode,
         wording_version=wording_version,
         source=source[:255],
+        language=language,
         received_at=timezone.now(),
     )
     pending.full_clean()
@@ -93,7 +95,16 @@ def signup_process(*, pending_id: int) -> bool:
 
 
 def _record_request(
-    *, email, name, postcode, constituency, at, source, wording_version, method
+    *,
+    email,
+    name,
+    postcode,
+    constituency,
+    at,
+    source,
+    wording_version,
+    method,
+    language="",
 ):
     """The subscriber (created if new, details updated while unconfirmed) and a
     new "requested" consent event, with the previous one; (None, None, None) when
@@ -116,7 +127,9 @@ def _record_request(
     if postcode:
         subscriber.postcode = postcode
         subscriber.constituency = constituency
-    subscriber.save(update_fields=["name", "postcode", "constituency"])
+    if language:  # their mail goes out in the language they used last
+        subscriber.language = language
+    subscriber.save(update_fields=["name", "postcode", "constituency", "language"])
     previous = (
         subscriber.consent_events.filter(action=ConsentAction.REQUESTED)
         .order_by("-at", "-pk")
@@ -142,6 +155,7 @@ def signup_record(
     source: str = "",
     method: str,
     wording_version: str = consent.CURRENT_VERSION,
+    language: str = "",
 ) -> ConsentEvent | None:
     """Record a sign-up whose confirmation link another email carries (the
     pledge's: one email for both). Sends nothing. Returns the "requested" consent
@@ -157,6 +171,7 @@ def signup_record(
             source=source,
             wording_version=wording_version,
             method=method,
+            language=language,
         )
         return request
 
@@ -172,6 +187,7 @@ def _signup_apply(pending: PendingSignup, constituency) -> bool:
         source=pending.source,
         wording_version=pending.wording_version,
         method="sign-up form, consent box ticked",
+        language=pending.language,
     )
     if subscriber is None:
         return False

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from wagtail.models import Page
 
 from ops import throttle
+from ops.i18n import request_language
 
 from . import services, tokens
 from .forms import SignupForm
@@ -64,6 +65,7 @@ def signup(request):
             postcode=data["postcode"],
             wording_version=data["wording_version"],
             source=_source(request, data["source_page"]),
+            language=request_language(request),
         )
     # Whatever the address's state (or a bot's), the same answer.
     return redirect("updates:check_email")
@@ -73,7 +75,14 @@ def _signup_page(request, form, status=200):
     """The site's one sign-up page, with the title, intro and sharing details
     editors gave the sign-up page in the admin (when there is one), passed as the
     page the templates describe."""
-    context = {"form": form, "page": SignupPage.objects.live().public().first()}
+    page = (
+        SignupPage.objects.live()
+        .public()
+        .filter(locale__language_code=settings.LANGUAGE_CODE)
+        .first()
+    )
+    # The editors' words in the reader's language, when the page has a translation.
+    context = {"form": form, "page": page.localized if page else None}
     return render(request, "updates/signup.html", context, status=status)
 
 

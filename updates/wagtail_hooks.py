@@ -17,7 +17,7 @@ from django.urls import path, reverse
 from django.utils.functional import cached_property
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
@@ -320,6 +320,15 @@ class MailingViewSet(ModelViewSet):
         FieldPanel("subject"),
         FieldPanel("body"),
         FieldPanel("target_areas", widget=AreaSearchWidget),
+        InlinePanel(
+            "translations",
+            heading="Translations",
+            label="Translation",
+            help_text=(
+                "The same update in another language, for subscribers who signed "
+                "up in it. Everyone else gets the English above."
+            ),
+        ),
     ]
 
     def get_urlpatterns(self):

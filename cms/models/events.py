@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -30,11 +31,11 @@ class EventIndexPage(SitePage):
 class RegistrationState(models.TextChoices):
     """Whether an event's registration form is shown, and if not, why."""
 
-    OPEN = "open", "Registration is open"
-    NOT_TAKEN = "not_taken", "This event does not take registrations."
-    NOT_YET_OPEN = "not_yet_open", "Registration has not opened yet."
-    CLOSED = "closed", "Registration has closed."
-    PAST = "past", "This event has finished."
+    OPEN = "open", _("Registration is open")
+    NOT_TAKEN = "not_taken", _("This event does not take registrations.")
+    NOT_YET_OPEN = "not_yet_open", _("Registration has not opened yet.")
+    CLOSED = "closed", _("Registration has closed.")
+    PAST = "past", _("This event has finished.")
 
 
 class EventPage(RoutablePageMixin, IllustratedPage):
@@ -156,8 +157,11 @@ class EventPage(RoutablePageMixin, IllustratedPage):
 
     def registration_url(self) -> str:
         from django.urls import reverse
+        from django.utils import translation
 
-        return reverse("cms:event_register", args=[self.pk])
+        # In the page's language, so the form's answers and emails are in it.
+        with translation.override(self.locale.language_code):
+            return reverse("cms:event_register", args=[self.pk])
 
     @property
     def venue_address_line(self) -> str:
@@ -237,6 +241,15 @@ class Registration(models.Model):
     consent_recorded_at = models.DateTimeField(null=True, blank=True)
     consent_source = models.CharField(max_length=100, blank=True)
     consent_wording_version = models.CharField(max_length=40, blank=True)
+    language = models.CharField(
+        max_length=10,
+        blank=True,
+        default="",
+        help_text=(
+            "The language of the page they registered on: their emails use it. "
+            "Empty: English."
+        ),
+    )
     attended = models.BooleanField(default=False)
     attended_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)

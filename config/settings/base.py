@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "api",
     "ops",
     # Wagtail
+    # Editors translate pages in the admin (wagtail-localize: translation side by
+    # side with the source, kept in step when the source changes).
+    "wagtail_localize",
+    "wagtail_localize.locales",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -90,14 +94,23 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "ops.requestid.RequestIdMiddleware",
     "ops.health.HealthCheckMiddleware",
+    # Pages go out compressed (WhiteNoise compresses the static files itself): the
+    # where-they-stand page's map is 170 KB of markup, 23 KB gzipped. Django's
+    # gzip pads its output against BREACH, and CSRF tokens are masked per response.
+    "django.middleware.gzip.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "ops.csp.ContentSecurityPolicyMiddleware",
     # A NUL in the address, a parameter or a header is a 400 here, before the page
     # cache, the session or any view could take it to the database.
     "ops.badinput.RejectNullCharactersMiddleware",
+    # An arrival on an English address goes to the visitor's language (their
+    # earlier choice, else Accept-Language) before the page cache answers.
+    "ops.i18n.FirstVisitLanguageMiddleware",
     "ops.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language comes from the address (/ur/...); English has no prefix.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -193,12 +206,27 @@ AUTH_PASSWORD_VALIDATORS[1]["OPTIONS"] = {"min_length": 12}
 LOGIN_URL = "account_login"
 
 # ------------------------------------------------------------------ i18n
+# English (the default, addresses without a prefix), Welsh, and the languages
+# of the campaign's strongholds: Urdu (right to left), Bengali and Punjabi in
+# Gurmukhi. Names in English here (Django and the admin show them); the public
+# switcher names each in itself (ops/i18n.py).
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [
+    ("en-gb", "English"),
+    ("cy", "Welsh"),
+    ("ur", "Urdu"),
+    ("bn", "Bengali"),
+    ("pa", "Punjabi"),
+]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
-# The site's own catalogue, which rewords django-allauth's Title Case ("Confirm
+# The site's catalogues (locale/<language>/LC_MESSAGES/django.po, see
+# docs/translating.md). en_GB also rewords django-allauth's Title Case ("Confirm
 # Access") in sentence case like the rest of the site.
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Pages and their translations: one page tree per language in the admin.
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 USE_TZ = True
 
 # ------------------------------------------------------------------ static & media

@@ -11,17 +11,18 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 GSS_CODE_RE = re.compile(r"^[EWSNK]\d{8}$")
 
 
 class AreaType(models.TextChoices):
-    NATION = "nation", "Nation"
-    REGION = "region", "Region"
-    COUNTY = "county", "County council"
-    LOCAL_AUTHORITY = "local_authority", "Local authority"
-    WARD = "ward", "Ward"
-    CONSTITUENCY = "constituency", "Westminster constituency"
+    NATION = "nation", _("Nation")
+    REGION = "region", _("Region")
+    COUNTY = "county", _("County council")
+    LOCAL_AUTHORITY = "local_authority", _("Local authority")
+    WARD = "ward", _("Ward")
+    CONSTITUENCY = "constituency", _("Westminster constituency")
 
 
 class CouncilType(models.TextChoices):

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 from cms.demo import next_occurrence
 from cms.models import EventPage, SiteSettings, StandardPage, StatementPage
@@ -33,7 +33,9 @@ def test_seed_builds_the_site_once(client, seeded):
     ]
     for url in urls:
         assert client.get(url).status_code == 200, url
-    statement = StatementPage.objects.get(slug="why-we-are-organising")
+    statement = StatementPage.objects.get(
+        slug="why-we-are-organising", locale__language_code="en-gb"
+    )
     assert statement.signatories.count() >= 3
     assert "Promoted by" in client.get("/").content.decode()
     settings = SiteSettings.objects.get()
@@ -67,3 +69,31 @@ def test_demo_events_stay_upcoming():
     assert next_occurrence(3, 2, today=date(2026, 11, 24)) == date(2027, 3, 2)
     assert next_occurrence(3, 2, today=date(2027, 1, 5)) == date(2027, 3, 2)
     assert next_occurrence(3, 2, today=date(2027, 3, 2)) == date(2028, 3, 2)
+
+
+def test_the_home_page_and_the_statement_read_in_every_language(client, seeded):
+    headlines = {
+        "cy": "Dim cadoediad, dim pleidlais",
+        "ur": "جنگ بندی نہیں، تو ووٹ نہیں",
+        "bn": "যুদ্ধবিরতি নেই, ভোটও নেই",
+        "pa": "ਜੰਗਬੰਦੀ ਨਹੀਂ, ਤਾਂ ਵੋਟ ਨਹੀਂ",
+    }
+    statement = StatementPage.objects.get(
+        slug="why-we-are-organising", locale__language_code="en-gb"
+    )
+    for language, headline in headlines.items():
+        home = client.get(f"/{language}/")
+        assert home.status_code == 200, language
+        assert headline in home.content.decode()
+        translated = statement.get_translation(
+            Locale.objects.get_for_language(language)
+        )
+        assert translated.live
+        page = client.get(translated.url)
+        assert page.status_code == 200
+        assert translated.title in page.content.decode()
+        assert translated.title != statement.title
+    # Running the seed again changes nothing.
+    pages = Page.objects.count()
+    call_command("seed_demo", verbosity=0)
+    assert Page.objects.count() == pages

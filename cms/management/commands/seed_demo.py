@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from campaign.demo import seed_stances
 from cms.demo import seed_site
+from cms.demo_translations import seed_translations
 from network.demo import seed_network
 from network.members.demo import seed_join_requests
 from network.models import Area, AreaType
@@ -33,5 +34,7 @@ class Command(BaseCommand):
             self.stdout.write(line)
         home = seed_site()
         self.stdout.write(f"Site: home page '{home.title}' at /")
+        for line in seed_translations(home=home):
+            self.stdout.write(line)
         for line in seed_updates(home=home):
             self.stdout.write(line)
