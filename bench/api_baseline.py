@@ -25,7 +25,6 @@ PERSON_FIELDS = (
     "status",
     "network_status",
     "updated_at",
-    "network_status",
 )
 
 
