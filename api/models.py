@@ -142,6 +142,50 @@ class PersonTombstone(models.Model):
         return f"{self.public_id} {self.reason} at {self.removed_at:%Y-%m-%d %H:%M}"
 
 
+class PersonDocument(models.Model):
+    """What one audience may see of one person, as the API answers it.
+
+    api/documents.py builds these (asking network/visibility.py, as everything
+    does) whenever a person or anything their answer shows changes, in the same
+    transaction as the change; the API serves them as stored. A person the
+    audience may not see has no document for it. ``url`` in the document is
+    relative to the API's root; the reader makes it absolute.
+    """
+
+    person = models.ForeignKey(
+        "network.Person", on_delete=models.CASCADE, related_name="api_documents"
+    )
+    audience = models.PositiveSmallIntegerField(
+        choices=[(0, "public"), (1, "network"), (2, "coordinators")]
+    )
+    document = models.JSONField()
+    # Copies of what the lists sort and page by, so a page is read from one index.
+    sort_name = models.CharField(max_length=255)
+    modified = models.DateTimeField(help_text="The person's last change.")
+    # The day a current role ends: from then the document is rebuilt without it.
+    stale_from = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "audience"], name="api_one_document_per_audience"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["audience", "sort_name", "person"], name="api_doc_by_name"
+            ),
+            models.Index(
+                fields=["audience", "modified", "person"], name="api_doc_by_modified"
+            ),
+            models.Index(fields=["stale_from"], name="api_doc_stale_from"),
+        ]
+
+    def __str__(self):
+        return f"{self.person_id} for audience {self.audience}"
+
+
 # Webhook models live in their own module; importing them here registers them
 # with the app.
 from .webhooks.models import (  # noqa: E402, F401

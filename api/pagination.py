@@ -1,25 +1,34 @@
 """Pages of results, and the change feed partners use to stay in sync.
 
 Ordinary lists are numbered pages: 50 rows by default, up to 500 with
-``page_size``. The people list turns into a change feed when asked for changes
-(``modified_since`` or ``cursor``): rows come oldest change first, ordered by
-(time of change, kind, id), and each page carries a ``cursor`` just past its last
-row. A person changed while a partner pages gets a newer change time, so they
-reappear further on rather than being skipped; removed people arrive as tombstones
-in the same order.
+``page_size``. The people list gives numbered pages for its first
+``NUMBERED_PAGES`` and then continues by keyset: ``next`` carries a ``cursor``
+holding the last row's sort values, so a deep page costs what the first does
+(an OFFSET would read and skip every row before it).
+
+The people list turns into a change feed when asked for changes
+(``modified_since`` or a change feed's ``cursor``): rows come oldest change
+first, ordered by (time of change, kind, id), and each page carries a ``cursor``
+just past its last row. A person changed while a partner pages gets a newer
+change time, so they reappear further on rather than being skipped; removed
+people arrive as tombstones in the same order.
 """
 
 import base64
 import binascii
-from collections import OrderedDict
+import json
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.fields.tuple_lookups import (
+    Tuple,
+    TupleGreaterThan,
+    TupleLessThan,
+)
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from .serializers import PersonTombstoneSerializer
@@ -119,14 +128,16 @@ def decode_cursor(token: str) -> tuple[datetime, int, int]:
         ) from None
 
 
-def after(position: tuple[datetime, int, int], kind: int, ts_field: str) -> Q:
+def after(
+    position: tuple[datetime, int, int], kind: int, ts_field: str, pk_field="pk"
+) -> Q:
     """Rows of ``kind`` whose (time, kind, id) sorts after ``position``."""
     when, at_kind, pk = position
     later = Q(**{f"{ts_field}__gt": when})
     if kind > at_kind:
         return later | Q(**{ts_field: when})
     if kind == at_kind:
-        return later | Q(**{ts_field: when, "pk__gt": pk})
+        return later | Q(**{ts_field: when, f"{pk_field}__gt": pk})
     return later
 
 
@@ -147,11 +158,14 @@ class ChangeFeed:
         # not committed yet; leaving them for the next call means none is missed.
         self.until = timezone.now() - settle
 
-    def page(self, people, tombstones):
-        people = list(
-            people.filter(after(self.position, PERSON, "updated_at"))
-            .filter(updated_at__lte=self.until)
-            .order_by("updated_at", "pk")[: self.size + 1]
+    def page(self, documents, tombstones):
+        """Stored documents (person id, change time, JSON text) and tombstones of
+        this page, oldest change first."""
+        documents = list(
+            documents.filter(after(self.position, PERSON, "modified", "person_id"))
+            .filter(modified__lte=self.until)
+            .order_by("modified", "person_id")
+            .values_list("person_id", "modified", "text")[: self.size + 1]
         )
         tombstones = list(
             tombstones.filter(after(self.position, TOMBSTONE, "removed_at"))
@@ -159,7 +173,7 @@ class ChangeFeed:
             .order_by("removed_at", "pk")[: self.size + 1]
         )
         events = sorted(
-            [((p.updated_at, PERSON, p.pk), p) for p in people]
+            [((when, PERSON, pk), text) for pk, when, text in documents]
             + [((t.removed_at, TOMBSTONE, t.pk), t) for t in tombstones],
             key=lambda event: event[0],
         )
@@ -167,7 +181,7 @@ class ChangeFeed:
         events = events[: self.size]
         if events:
             self.position = events[-1][0]
-        self.people = [obj for key, obj in events if key[1] == PERSON]
+        self.people = [(key[0], obj) for key, obj in events if key[1] == PERSON]
         self.tombstones = [obj for key, obj in events if key[1] == TOMBSTONE]
         return self.people, self.tombstones
 
@@ -182,17 +196,85 @@ class ChangeFeed:
         url = remove_query_param(url, "modified_since")
         return replace_query_param(url, "cursor", self.cursor)
 
-    def response(self, results, deleted) -> Response:
-        return Response(
-            OrderedDict(
-                [
-                    ("next", self.next_link()),
-                    ("cursor", self.cursor),
-                    ("results", results),
-                    ("deleted", deleted),
-                ]
-            )
+    def body(self, results: list[str], deleted) -> str:
+        """The answer's JSON text around the stored documents' own."""
+        return (
+            f'{{"next": {json.dumps(self.next_link())}, '
+            f'"cursor": {json.dumps(self.cursor)}, '
+            f'"results": [{", ".join(results)}], "deleted": {json.dumps(deleted)}}}'
         )
+
+
+# ------------------------------------------------------------------ keyset pages
+
+# Numbered pages as far as this; `next` from the last one continues by keyset
+# (`cursor`), whose cost does not grow with the depth. Any page number can still
+# be asked for.
+NUMBERED_PAGES = 10
+LIST_CURSOR = "list"
+
+
+def encode_list_cursor(ordering: str, values: list) -> str:
+    """Where a list page ends: the ordering and the last row's sort values."""
+    raw = json.dumps([LIST_CURSOR, ordering, values], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_list_cursor(token: str) -> tuple[str, list] | None:
+    """(ordering, values) of a list cursor, or None for any other token (the
+    change feed's)."""
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+        kind, ordering, values = json.loads(raw)
+    except (ValueError, binascii.Error, UnicodeDecodeError, TypeError):
+        return None
+    if kind != LIST_CURSOR or not isinstance(values, list):
+        return None
+    return ordering, values
+
+
+def keyset_values(fields: list[tuple[str, bool]], values: list) -> list:
+    """A list cursor's values as the columns hold them; a 400 for any other."""
+    converted = []
+    try:
+        if len(values) != len(fields):
+            raise ValueError
+        for (name, _), value in zip(fields, values, strict=True):
+            if name == "modified":
+                value = datetime.fromisoformat(value)
+                if timezone.is_naive(value):
+                    raise ValueError
+            elif name == "person_id":
+                if not isinstance(value, int) or isinstance(value, bool):
+                    raise ValueError
+            elif not isinstance(value, str):
+                raise ValueError
+            converted.append(value)
+    except (TypeError, ValueError):
+        raise ValidationError(
+            {"cursor": "This cursor belongs to another ordering."}
+        ) from None
+    return converted
+
+
+def keyset_after(fields: list[tuple[str, bool]], values: list):
+    """Rows sorting after ``values`` in the order of ``fields`` ((name,
+    descending) pairs, the last a unique key). All one way, a row comparison
+    (``(a, b) > (x, y)``), which the index serves as a range; mixed, the same
+    spelled out, led by a condition on the first field alone so the index can
+    still seek to the page."""
+    if len({desc for _, desc in fields}) == 1:
+        lookup = TupleLessThan if fields[0][1] else TupleGreaterThan
+        return lookup(Tuple(*[F(name) for name, _ in fields]), values)
+    first, first_desc = fields[0]
+    q = Q()
+    for i, (name, desc) in enumerate(fields):
+        step = Q(**{f"{name}__{'lt' if desc else 'gt'}": values[i]})
+        for j in range(i):
+            step &= Q(**{fields[j][0]: values[j]})
+        q |= step
+    lead = Q(**{f"{first}__{'lte' if first_desc else 'gte'}": values[0]})
+    return lead & q
 
 
 class PeoplePagination(PagePagination):
@@ -214,7 +296,9 @@ class PeoplePagination(PagePagination):
         properties["count"]["description"] += (
             " Numbered pages only: the change feed's length is known only at its end."
         )
-        properties["previous"]["description"] += " Numbered pages only."
+        properties["previous"]["description"] += (
+            " Numbered pages only: null on pages reached by cursor."
+        )
         properties["results"] = {
             **schema,
             "description": "People, in the list's order; in the change feed, the "
@@ -247,7 +331,10 @@ class PeoplePagination(PagePagination):
                 "required": False,
                 "in": "query",
                 "description": (
-                    "Continue the change feed from a previous answer's `cursor`."
+                    "Continue the change feed from a previous answer's `cursor`. "
+                    "Lists give one in their `next` link past the first "
+                    f"{NUMBERED_PAGES} numbered pages: follow `next` rather than "
+                    "making either kind."
                 ),
                 "schema": {"type": "string"},
             },

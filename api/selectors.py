@@ -1,76 +1,38 @@
 """Reads behind the partner API: each names what it joins and prefetches and
 sorts explicitly, so a page costs the same number of queries at any size."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
 from campaign.selectors import candidacies_with_stance
 from network.models import (
-    Affiliation,
     Area,
-    ContactDetail,
     Election,
     Group,
-    GroupMembership,
     Party,
     Person,
     Role,
 )
 from network.visibility import (
     Audience,
-    visible_contacts,
     visible_people,
     visible_tombstones,
 )
 
-from .filters import current_roles_q
-from .models import PersonTombstone
+from .models import PersonDocument, PersonTombstone
 
 ROLE_RELATED = ("area", "election", "party", "group")
 
 
 def person_list(*, audience: Audience) -> QuerySet:
-    """The people this audience may see, with what a person answer shows."""
-    roles = (
-        candidacies_with_stance(Role.objects.filter(current_roles_q()))
-        .select_related(*ROLE_RELATED)
-        .order_by("sort_order", "pk")
-    )
-    contacts = visible_contacts(ContactDetail.objects.all(), audience).order_by(
-        "sort_order", "pk"
-    )
-    return (
-        visible_people(Person.objects.all(), audience)
-        .only(
-            "pk",
-            "public_id",
-            "slug",
-            "name",
-            "pronouns",
-            "bio",
-            "status",
-            "network_status",
-            "updated_at",
-            "public_profile",
-            "public_profile_agreed_at",
-        )
-        .prefetch_related(
-            Prefetch("roles", queryset=roles, to_attr="current_roles"),
-            Prefetch("contacts", queryset=contacts, to_attr="visible_contacts"),
-            Prefetch(
-                "affiliations",
-                queryset=Affiliation.objects.select_related("party").order_by(
-                    "start_date", "sort_order", "pk"
-                ),
-            ),
-            Prefetch(
-                "group_memberships",
-                queryset=GroupMembership.objects.select_related("group").order_by(
-                    "group__name", "pk"
-                ),
-            ),
-        )
-        .order_by("name", "pk")
-    )
+    """The people this audience may see, for the filters to narrow: what the API
+    shows of each comes from their stored document (``person_documents``)."""
+    return visible_people(Person.objects.all(), audience).order_by("name", "pk")
+
+
+def person_documents(*, audience: Audience) -> QuerySet:
+    """The stored documents of every person this audience may see (a person it
+    may not see has none: api/documents.py asks network/visibility.py)."""
+    return PersonDocument.objects.filter(audience=int(audience))
 
 
 def tombstone_list(*, audience: Audience) -> QuerySet:

@@ -8,17 +8,46 @@ and a change feed that misses one of them silently corrupts every partner's copy
 which is why this hooks the model signals rather than each of those places.
 
 For the same reason a change to what a person's answer shows (their roles,
-contacts, party history or groups) marks the person as changed, whichever screen
-or command made it.
+contacts, party history, groups or a candidacy's stance) marks the person as
+changed, whichever screen or command made it, and every change rebuilds the
+stored documents the API serves (api/documents.py) in the same transaction: a
+rename of an area, party, group or election rebuilds the documents of the people
+whose answer names it.
 """
 
-from django.db.models.signals import post_delete, post_save, pre_save
+import threading
+
+from django.db import connection
+from django.db.models import Q
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from network.models import Affiliation, ContactDetail, GroupMembership, Person, Role
+from campaign.models import StanceEvent
+from network.models import (
+    Affiliation,
+    Area,
+    ContactDetail,
+    Election,
+    Group,
+    GroupMembership,
+    Party,
+    Person,
+    Role,
+)
 
+from .documents import documents_rebuild
 from .models import PersonTombstone
+
+# People being deleted in this thread: their parts' deletion signals must not
+# write documents for a row about to go.
+_deleting = threading.local()
+
+
+def _being_deleted() -> set:
+    if not hasattr(_deleting, "ids"):
+        _deleting.ids = set()
+    return _deleting.ids
 
 
 @receiver(pre_save, sender=Person, dispatch_uid="api_person_withdrawn")
@@ -39,8 +68,20 @@ def note_withdrawn_profile(sender, instance, raw=False, **kwargs):
         )
 
 
+@receiver(post_save, sender=Person, dispatch_uid="api_person_documents")
+def rebuild_person_documents(sender, instance, raw=False, **kwargs):
+    if not raw:
+        documents_rebuild([instance.pk])
+
+
+@receiver(pre_delete, sender=Person, dispatch_uid="api_person_deleting")
+def note_deleting_person(sender, instance, **kwargs):
+    _being_deleted().add(instance.pk)
+
+
 @receiver(post_delete, sender=Person, dispatch_uid="api_person_deleted")
 def note_deleted_person(sender, instance, **kwargs):
+    _being_deleted().discard(instance.pk)
     PersonTombstone.objects.create(
         public_id=instance.public_id,
         reason=PersonTombstone.Reason.DELETED,
@@ -51,11 +92,23 @@ def note_deleted_person(sender, instance, **kwargs):
 PARTS_OF_A_PERSON = (Role, ContactDetail, Affiliation, GroupMembership)
 
 
+def _touch(person_id):
+    """Mark the person changed and rebuild their documents; returns the time."""
+    now = timezone.now()
+    deleting = _being_deleted()
+    if deleting and not connection.in_atomic_block:
+        deleting.clear()  # a deletion always runs in a transaction: none is
+    if not person_id or person_id in deleting:
+        return now
+    Person.objects.filter(pk=person_id).update(updated_at=now)
+    documents_rebuild([person_id])
+    return now
+
+
 def touch_person(sender, instance, raw=False, **kwargs):
     if raw or not instance.person_id:
         return
-    now = timezone.now()
-    Person.objects.filter(pk=instance.person_id).update(updated_at=now)
+    now = _touch(instance.person_id)
     # Keep a person object the caller holds in step with the database, so a
     # version derived from it (e.g. for If-Match) stays current.
     if sender.person.is_cached(instance) and instance.person is not None:
@@ -68,4 +121,43 @@ for part in PARTS_OF_A_PERSON:
     )
     post_delete.connect(
         touch_person, sender=part, dispatch_uid=f"api_touch_del_{part.__name__}"
+    )
+
+
+def touch_candidate(sender, instance, raw=False, **kwargs):
+    """A stance event changes what its candidate's answer shows."""
+    if raw:
+        return
+    person_id = (
+        Role.objects.filter(pk=instance.candidacy_id)
+        .values_list("person_id", flat=True)
+        .first()
+    )
+    _touch(person_id)
+
+
+post_save.connect(touch_candidate, sender=StanceEvent, dispatch_uid="api_stance")
+post_delete.connect(touch_candidate, sender=StanceEvent, dispatch_uid="api_stance_del")
+
+# What a person's answer names of each kind of record, by the path from Person.
+NAMED_IN_ANSWERS = {
+    Area: ("roles__area",),
+    Election: ("roles__election",),
+    Party: ("roles__party", "affiliations__party"),
+    Group: ("roles__group", "group_memberships__group"),
+}
+
+
+def rebuild_named(sender, instance, created=False, raw=False, **kwargs):
+    if raw or created:
+        return
+    q = Q()
+    for path in NAMED_IN_ANSWERS[sender]:
+        q |= Q(**{path: instance.pk})
+    documents_rebuild(Person.objects.filter(q).values_list("pk", flat=True).distinct())
+
+
+for named in NAMED_IN_ANSWERS:
+    post_save.connect(
+        rebuild_named, sender=named, dispatch_uid=f"api_named_{named.__name__}"
     )

@@ -7,12 +7,15 @@ defaults, which stay permissive for Wagtail's own API views.
 """
 
 import hashlib
+import json
 import re
 from datetime import UTC
 from functools import cached_property
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpResponseNotModified, StreamingHttpResponse
+from django.db.models import TextField
+from django.db.models.functions import Cast
+from django.http import Http404, HttpResponseNotModified, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -24,6 +27,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.routers import Route
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from network.models import Area
@@ -31,6 +35,7 @@ from network.visibility import Audience, audience_for_request
 
 from . import selectors
 from .authentication import PartnerKeyAuthentication, SessionAuthentication
+from .documents import absolute, loads, refresh_stale_daily
 from .filters import (
     AreaFilter,
     AreaPeopleFilter,
@@ -40,7 +45,17 @@ from .filters import (
     RoleFilter,
     StrictFilterBackend,
 )
-from .pagination import ChangeFeed, PagePagination, PeoplePagination
+from .pagination import (
+    NUMBERED_PAGES,
+    ChangeFeed,
+    PagePagination,
+    PeoplePagination,
+    decode_list_cursor,
+    encode_list_cursor,
+    keyset_after,
+    keyset_values,
+    page_size_from,
+)
 from .parsers import PARSERS
 from .permissions import ReadOrWrite
 from .renderers import CSVRenderer, FormatNegotiation, csv_lines
@@ -185,11 +200,30 @@ def _role_cell(role):
     return f"{role['kind']}: {where.get('name', '')}{code}{election}{label}"
 
 
+def _by_kind(row) -> dict:
+    """The row's contact values by kind, worked out once for its five columns."""
+    grouped = row.get("_contacts_by_kind")
+    if grouped is None:
+        grouped = {}
+        for contact in row["contacts"]:
+            grouped.setdefault(contact["kind"], []).append(contact["value"])
+        row["_contacts_by_kind"] = grouped
+    return grouped
+
+
 def _contacts(*kinds):
-    def cell(row):
+    if len(kinds) == 1:
+        (kind,) = kinds
+
+        def cell(row):
+            return _join(_by_kind(row).get(kind, ()))
+
+        return cell
+
+    def mixed(row):  # in the person's own order across the kinds
         return _join(c["value"] for c in row["contacts"] if c["kind"] in kinds)
 
-    return cell
+    return mixed
 
 
 PEOPLE_CSV_COLUMNS = [
@@ -251,39 +285,174 @@ PEOPLE_CSV_HELP = {
 }
 
 
+class StoredJSON(Response):
+    """An answer whose JSON text is already made (from stored documents); it goes
+    through the same checks, headers and conditional GET as any other."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    @property
+    def rendered_content(self):
+        self["Content-Type"] = "application/json"
+        return self.text.encode()
+
+
+# Query parameters the list checks itself; any other goes to the filter set.
+UNFILTERED = frozenset({"format", "page", "page_size", "cursor", "modified_since"})
+ORDER_FIELDS = {"name": "sort_name", "modified": "modified"}
+
+
 class PeopleListMixin:
-    """The people list, which doubles as the change feed."""
+    """The people list, which doubles as the change feed. Every answer is read
+    from the stored documents (api/documents.py): the filters choose people, the
+    documents say what the caller sees of them."""
 
     serializer_class = PersonSerializer
     pagination_class = PeoplePagination
     csv_columns = PEOPLE_CSV_COLUMNS
     csv_help = PEOPLE_CSV_HELP
+    narrowed_always = False
 
     def get_queryset(self):
         return selectors.person_list(audience=self.audience)
 
+    @cached_property
+    def api_root(self) -> str:
+        return self.request.build_absolute_uri("/api/v1/")
+
+    def documents(self):
+        """The stored documents of the people the filters select."""
+        refresh_stale_daily()
+        documents = selectors.person_documents(audience=self.audience)
+        given = set(self.request.query_params) - UNFILTERED
+        if self.narrowed_always or given:
+            # The filter set checks every parameter (unknown ones are a 400).
+            people = self.filter_queryset(self.get_queryset())
+            if self.narrowed_always or given - {"ordering"}:
+                documents = documents.filter(person__in=people.order_by().values("pk"))
+        return documents.annotate(text=Cast("document", TextField()))
+
+    def ordering(self) -> tuple[str, list[tuple[str, bool]]]:
+        raw = self.request.query_params.get("ordering") or "name"
+        fields = []
+        for term in raw.split(","):
+            term = term.strip()
+            fields.append((ORDER_FIELDS[term.lstrip("-")], term.startswith("-")))
+        return raw, [*fields, ("person_id", False)]
+
     def list(self, request, *args, **kwargs):
         params = request.query_params
-        if not params.get("modified_since") and not params.get("cursor"):
-            return super().list(request, *args, **kwargs)
+        token = params.get("cursor")
+        keyset = decode_list_cursor(token) if token else None
+        if keyset is None and (params.get("modified_since") or token):
+            return self.change_feed(request)
+        documents = self.documents()
+        raw_ordering, fields = self.ordering()
+        documents = documents.order_by(
+            *[f"-{name}" if desc else name for name, desc in fields]
+        )
+        if self.wants_csv():
+            return self.stream_documents(documents)
+        size = page_size_from(request, self.paginator.page_size)
+        count = documents.count()
+        columns = [name for name, _ in fields]
+        if keyset is not None:
+            ordering, values = keyset
+            if ordering != raw_ordering:
+                raise ValidationError(
+                    {"cursor": "This cursor belongs to another ordering."}
+                )
+            values = keyset_values(fields, values)
+            number = None
+            window = documents.filter(keyset_after(fields, values))
+        else:
+            number = self.page_number(count, size)
+            window = documents[(number - 1) * size :]
+        rows = list(window.values_list("modified", "text", *columns)[: size + 1])
+        more, rows = len(rows) > size, rows[:size]
+        stamps = [row[0] for row in rows]
+        self.last_modified = max(stamps) if stamps else None
+        url = request.build_absolute_uri()
+        next_link = previous = None
+        if more and number is not None and number < NUMBERED_PAGES:
+            next_link = replace_query_param(url, "page", number + 1)
+        elif more:
+            last = [
+                value.isoformat() if hasattr(value, "isoformat") else value
+                for value in rows[-1][2:]
+            ]
+            next_link = replace_query_param(
+                remove_query_param(url, "page"),
+                "cursor",
+                encode_list_cursor(raw_ordering, last),
+            )
+        if number and number > 1:
+            previous = (
+                remove_query_param(url, "page")
+                if number == 2
+                else replace_query_param(url, "page", number - 1)
+            )
+        text = (
+            f'{{"count": {count}, "next": {json.dumps(next_link)}, '
+            f'"previous": {json.dumps(previous)}, '
+            f'"results": [{", ".join(row[1] for row in rows)}]}}'
+        )
+        return StoredJSON(absolute(text, self.api_root))
+
+    def page_number(self, count: int, size: int) -> int:
+        raw = self.request.query_params.get("page") or "1"
+        try:
+            number = int(raw)
+        except ValueError:
+            number = 0
+        if number < 1 or (number > 1 and (number - 1) * size >= count):
+            raise NotFound("Invalid page.")
+        return number
+
+    def change_feed(self, request):
+        params = request.query_params
         if params.get("ordering"):
             raise ValidationError(
                 {"ordering": "The change feed is always oldest change first."}
             )
-        queryset = self.filter_queryset(self.get_queryset())
         since = None
         if params.get("modified_since"):
             since = parse_since(params["modified_since"])
         feed = ChangeFeed(request, since, self.paginator.page_size)
+        documents = self.documents()
+        if self.wants_csv():
+            raise ValidationError(
+                {"format": "The change feed answers JSON only; follow `next`."}
+            )
         people, tombstones = feed.page(
-            queryset, selectors.tombstone_list(audience=self.audience)
+            documents, selectors.tombstone_list(audience=self.audience)
         )
-        self.note_modified(people)
-        context = self.get_serializer_context()
-        return feed.response(
-            PersonSerializer(people, many=True, context=context).data,
+        stamps = [when for when, _ in people]
+        self.last_modified = max(stamps) if stamps else None
+        text = feed.body(
+            [text for _, text in people],
             PersonTombstoneSerializer(tombstones, many=True).data,
         )
+        return StoredJSON(absolute(text, self.api_root))
+
+    def stream_documents(self, documents):
+        """Every matching person, a chunk of stored documents at a time."""
+        root = self.api_root
+        rows = (
+            loads(text, root)
+            for text in documents.values_list("text", flat=True).iterator(
+                chunk_size=self.csv_chunk_size
+            )
+        )
+        response = StreamingHttpResponse(
+            csv_lines(self.csv_columns, rows), content_type="text/csv; charset=utf-8"
+        )
+        name = self.basename.replace("-", "_")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        patch_vary_headers(response, ("Accept", "Authorization", "Cookie"))
+        return response
 
 
 class PersonViewSet(PeopleListMixin, DetailMixin, ApiViewSet):
@@ -303,6 +472,9 @@ class PersonViewSet(PeopleListMixin, DetailMixin, ApiViewSet):
     people in `deleted`, by `id` alone (drop the row with that `id`). A person
     changed while you page comes again later in the feed, so nothing is missed.
 
+    **Paging.** Follow `next`: the first ten pages are numbered (`page`), later
+    ones continue by `cursor`, which costs the same at any depth.
+
     **CSV.** `?format=csv` (or `Accept: text/csv`) returns every matching person,
     not a page, with one column per kind of contact.
     """
@@ -314,6 +486,20 @@ class PersonViewSet(PeopleListMixin, DetailMixin, ApiViewSet):
 
     lookup_field = "slug"
     filterset_class = PersonFilter
+
+    def retrieve(self, request, *args, **kwargs):
+        row = (
+            self.documents()
+            .filter(person__slug=kwargs["slug"])
+            .values_list("modified", "text")
+            .first()
+        )
+        if row is None:
+            raise Http404("No Person matches the given query.")
+        self.last_modified = row[0]
+        if self.wants_csv():
+            return Response(loads(row[1], self.api_root))
+        return StoredJSON(absolute(row[1], self.api_root))
 
 
 @extend_schema_view(
@@ -337,6 +523,7 @@ class AreaPeopleViewSet(PeopleListMixin, ApiViewSet):
     summaries = {"list": "List the people in an area"}
 
     filterset_class = AreaPeopleFilter
+    narrowed_always = True  # by the area in the address
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

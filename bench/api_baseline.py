@@ -154,6 +154,14 @@ def _people_json(request, rows):
     ]
 
 
+def _api_address(request):
+    """The address the API answers this request at (for its `next` link)."""
+    path = request.get_full_path()
+    for prefix in ("/bench/stored/", "/bench/"):
+        path = path.replace(prefix, "/api/v1/", 1)
+    return request.build_absolute_uri(path)
+
+
 def people_list(request):
     """`/api/v1/people/?page_size=N[&status=...][&role=...]`, the raw way."""
     size = int(request.GET.get("page_size", 50))
@@ -170,7 +178,7 @@ def people_list(request):
     rows = list(people.order_by("name", "pk").values(*PERSON_FIELDS)[:size])
     body = {
         "count": count,
-        "next": replace_query_param(request.build_absolute_uri(), "page", 2)
+        "next": replace_query_param(_api_address(request), "page", 2)
         if count > size
         else None,
         "previous": None,
@@ -184,3 +192,39 @@ def person_detail(request, slug):
     return HttpResponse(
         json.dumps(_people_json(request, rows)[0]), content_type="application/json"
     )
+
+
+# ------------------------------------------------------------------ the limit
+
+
+def people_stored(request):
+    """The stored-document limit: the key check, a count and one query reading
+    the page's stored JSON, joined as text. The API cannot do less work for the
+    same answer; its ratio to this says what its own machinery costs."""
+    from django.db.models import TextField
+    from django.db.models.functions import Cast
+    from rest_framework.request import Request
+
+    from api.authentication import PartnerKeyAuthentication
+    from api.documents import absolute
+    from api.models import PersonDocument
+
+    _, key = PartnerKeyAuthentication().authenticate(Request(request))
+    assert key.scope == "network"  # noqa: S101  (the benchmark's own key)
+    size = int(request.GET.get("page_size", 50))
+    documents = PersonDocument.objects.filter(audience=int(AUDIENCE))
+    count = documents.count()
+    texts = list(
+        documents.order_by("sort_name", "person_id")
+        .annotate(text=Cast("document", TextField()))
+        .values_list("text", flat=True)[:size]
+    )
+    following = (
+        replace_query_param(_api_address(request), "page", 2) if count > size else None
+    )
+    body = (
+        f'{{"count": {count}, "next": {json.dumps(following)}, "previous": null, '
+        f'"results": [{", ".join(texts)}]}}'
+    )
+    root = request.build_absolute_uri("/api/v1/")
+    return HttpResponse(absolute(body, root), content_type="application/json")

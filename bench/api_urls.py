@@ -7,6 +7,7 @@ from config.urls import urlpatterns as site_urlpatterns
 
 urlpatterns = [
     path("bench/people/", api_baseline.people_list),
+    path("bench/stored/people/", api_baseline.people_stored),
     path("bench/people/<slug:slug>/", api_baseline.person_detail),
     *site_urlpatterns,
 ]

@@ -14,8 +14,7 @@ from django.conf import settings
 from campaign.models import StanceEvent
 from network.visibility import Audience, audience_for_scope, may_hear_of_removal
 
-from .. import selectors
-from ..serializers import PersonSerializer
+from ..documents import document_for
 from ..stances import StanceEventSerializer
 from .models import EventType, WebhookEndpoint, WebhookEvent
 
@@ -30,14 +29,11 @@ def _context(audience: Audience) -> dict:
 
 
 def person_document(person_pk: int | None, audience: Audience) -> dict | None:
-    """The person as ``GET /api/v1/people/{slug}`` shows them to this audience,
-    or None when they are gone or out of its view."""
+    """The person as ``GET /api/v1/people/{slug}`` shows them to this audience
+    (their stored document), or None when they are gone or out of its view."""
     if person_pk is None:
         return None
-    person = selectors.person_list(audience=audience).filter(pk=person_pk).first()
-    if person is None:
-        return None
-    return PersonSerializer(context=_context(audience)).to_representation(person)
+    return document_for(person_pk, audience, root=_context(audience)["_api_base"])
 
 
 def webhook_payload(*, event: WebhookEvent, endpoint: WebhookEndpoint) -> dict | None:

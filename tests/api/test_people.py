@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from api.documents import documents_rebuild
 from network.models import Area, ContactDetail, Person, Role, Visibility
 
 from .conftest import (
@@ -227,6 +228,8 @@ def _many_people(count):
         for p in people
         for level in (Visibility.PUBLIC, Visibility.NETWORK)
     )
+    # bulk_create sends no signals: bulk loaders rebuild the stored documents.
+    documents_rebuild([p.pk for p in people])
 
 
 @pytest.mark.parametrize("caller", ["anonymous", "network_key", "coordinator"])

@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from wagtail.models import ModelLogEntry, Revision
 
+from api.models import PersonDocument
 from network import personal_data
 from network.members import services
 from network.models import (
@@ -198,6 +199,9 @@ SAMPLES = {
     "cms.Registration": _registration,
     "cms.StatementSignatory": _signature,
     "cms.EventHost": _hosting,
+    "api.PersonDocument": lambda person, user: PersonDocument.objects.get(
+        person=person, audience=1
+    ),
     "campaign.Pledge": lambda person, user: _pledge(user),
     "campaign.ConstituentAsk": lambda person, user: _ask(user),
 }

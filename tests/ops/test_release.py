@@ -11,12 +11,23 @@ pytestmark = pytest.mark.django_db
 
 
 def test_release_runs_the_deploy_steps_in_order(monkeypatch):
-    ran = []
-    monkeypatch.setattr(
-        release, "call_command", lambda name, **options: ran.append(name)
-    )
+    ran, options_of = [], {}
+
+    def record(name, **options):
+        ran.append(name)
+        options_of[name] = options
+
+    monkeypatch.setattr(release, "call_command", record)
     call_command("release", verbosity=0)
-    assert ran == ["migrate", "load_areas", "secure_profile_photos", "sync_site"]
+    assert ran == [
+        "migrate",
+        "load_areas",
+        "secure_profile_photos",
+        "sync_site",
+        "rebuild_person_documents",
+    ]
+    # Only people without stored API documents: a deploy does not rebuild all.
+    assert options_of["rebuild_person_documents"]["missing"] is True
     ran.clear()
     call_command("release", "--demo", verbosity=0)
     assert ran[-2:] == ["seed_demo", "ensure_admin"]
