@@ -21,25 +21,25 @@ class PledgeCountFilter(django_filters.FilterSet):
     """Counts by kind of area."""
 
     type = django_filters.ChoiceFilter(
-        field_name="area__area_type",
+        field_name="area_type",
         choices=PLEDGE_AREA_TYPES,
         help_text="constituency, region or nation.",
     )
 
 
 class PledgeCountSerializer(serializers.Serializer):
-    gss_code = serializers.CharField(
-        source="area.gss_code", help_text="ONS GSS code of the area."
-    )
-    name = serializers.CharField(source="area.name")
+    gss_code = serializers.CharField(help_text="ONS GSS code of the area.")
+    name = serializers.CharField()
     type = serializers.CharField(
-        source="area.area_type", help_text="constituency, region or nation."
+        source="area_type", help_text="constituency, region or nation."
     )
     pledges = serializers.IntegerField(
         help_text="Pledges confirmed by email and counted (held or invalidated "
         "ones are not)."
     )
-    updated_at = serializers.DateTimeField(help_text="When the count last changed.")
+    updated_at = serializers.DateTimeField(
+        source="pledges_updated_at", help_text="When the count last changed."
+    )
 
 
 class PledgeCountViewSet(ApiViewSet):

@@ -139,14 +139,21 @@ class CandidacyStanceSerializer(serializers.Serializer):
         }
 
 
+# The roles whose stance a person's answer carries: candidacies, and sitting MPs
+# (asked between elections too).
+STANCE_KINDS = ("candidate", "mp")
+
+
 def _candidacy_stance(role):
-    if role.kind != "candidate" or not hasattr(role, "asked_count"):
+    if role.kind not in STANCE_KINDS or not hasattr(role, "asked_count"):
         return None
     return CandidacyStanceSerializer.to_representation(None, role)
 
 
 class PersonRoleSerializer(serializers.Serializer):
-    kind = serializers.CharField(read_only=True, help_text="councillor, candidate...")
+    kind = serializers.CharField(
+        read_only=True, help_text="councillor, mp, candidate, organiser, campaigner"
+    )
     title = serializers.CharField(read_only=True)
     area = AreaBriefSerializer(read_only=True, allow_null=True)
     election = ElectionBriefSerializer(read_only=True, allow_null=True)
@@ -159,7 +166,7 @@ class PersonRoleSerializer(serializers.Serializer):
     stance = CandidacyStanceSerializer(
         read_only=True,
         allow_null=True,
-        help_text="For candidacies: where they stand on a ceasefire.",
+        help_text="For candidacies and sitting MPs: where they stand on a ceasefire.",
     )
 
     def to_representation(self, role):

@@ -11,6 +11,7 @@ from rest_framework.utils.urls import replace_query_param
 from api.filters import current_roles_q
 from campaign.selectors import candidacies_with_stance, state_for
 from network.models import Affiliation, ContactDetail, GroupMembership, Person, Role
+from network.models.people import NETWORK_STATUSES
 from network.visibility import Audience, contact_levels
 
 AUDIENCE = Audience.NETWORK  # the benchmark calls with a network key
@@ -22,6 +23,7 @@ PERSON_FIELDS = (
     "pronouns",
     "bio",
     "status",
+    "network_status",
     "updated_at",
 )
 
@@ -31,7 +33,7 @@ def _iso(value):
 
 
 def _stance(r):
-    if r["kind"] != "candidate":
+    if r["kind"] not in ("candidate", "mp"):
         return None
     return {
         "position": state_for(r["current_position"], r["asked_count"]).value,
@@ -141,6 +143,7 @@ def _people_json(request, rows):
             "pronouns": row["pronouns"],
             "bio": row["bio"],
             "status": row["status"],
+            "network": row["network_status"] in NETWORK_STATUSES,
             "modified": _iso(row["updated_at"]),
             "roles": roles[row["pk"]],
             "party_history": history[row["pk"]],

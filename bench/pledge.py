@@ -229,11 +229,11 @@ def check(ids) -> tuple[dict, list[str]]:
     ).values_list("pk", "region_id", "nation_id"):
         for area_id in {pk, region_id, nation_id} - {None}:
             expected[area_id] = expected.get(area_id, 0) + recount.get(pk, 0)
-    counters = dict(
-        PledgeCount.objects.filter(area_id__in=expected).values_list(
-            "area_id", "pledges"
-        )
-    )
+    counters: dict[int, int] = {}
+    for area_id, n in PledgeCount.objects.filter(area_id__in=expected).values_list(
+        "area_id", "pledges"
+    ):
+        counters[area_id] = counters.get(area_id, 0) + n
     wrong = {
         area_id: (counters.get(area_id, 0), n)
         for area_id, n in expected.items()

@@ -171,6 +171,7 @@ class StanceEvent(TimestampedModel):
 # Django (and ``from campaign.models import ...``) finds them.
 from campaign.pressure_models import (  # noqa: E402
     ASK_COUNTED,
+    PLEDGE_COUNT_SHARDS,
     AskStatus,
     CampaignSettings,
     ConstituentAsk,
@@ -186,6 +187,7 @@ from campaign.pressure_models import (  # noqa: E402
 
 __all__ = [
     "ASK_COUNTED",
+    "PLEDGE_COUNT_SHARDS",
     "ASKING_KINDS",
     "POSITION_KINDS",
     "AskMethod",

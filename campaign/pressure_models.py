@@ -235,20 +235,35 @@ class Pledge(models.Model):
         return self.status == PledgeStatus.CONFIRMED and not self.held
 
 
-class PledgeCount(models.Model):
-    """Confirmed, counted pledges in one constituency, region or nation."""
+# Each area's count is split over this many rows. Every confirmation also adds
+# to its region's and nation's counts: with one row each, those rows would be
+# locked by every confirmation in the country until it commits, one at a time.
+# A pledge always counts in the same shard (its id modulo this), so no shard's
+# count can go below zero.
+PLEDGE_COUNT_SHARDS = 16
 
-    area = models.OneToOneField(
-        "network.Area", on_delete=models.CASCADE, primary_key=True, related_name="+"
+
+class PledgeCount(models.Model):
+    """Confirmed, counted pledges in one constituency, region or nation: the sum
+    of its shards' rows."""
+
+    area = models.ForeignKey(
+        "network.Area", on_delete=models.CASCADE, related_name="pledge_counts"
     )
+    shard = models.PositiveSmallIntegerField(default=0)
     pledges = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "pledge count"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "shard"], name="campaign_pledgecount_area_shard"
+            )
+        ]
 
     def __str__(self):
-        return f"{self.area_id}: {self.pledges}"
+        return f"{self.area_id}/{self.shard}: {self.pledges}"
 
 
 class RuleKind(models.TextChoices):

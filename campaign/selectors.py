@@ -519,13 +519,16 @@ def where_you_live(constituency, ward=None, *, election=None, audience=Audience.
 
 
 def pledge_count(area) -> int:
-    """Counted pledges in a constituency, region or nation: one row read."""
+    """Counted pledges in a constituency, region or nation: the sum of its few
+    counter rows (never a count of the pledges)."""
+    from django.db.models import Sum
+
     from campaign.models import PledgeCount
 
     if area is None:
         return 0
-    row = PledgeCount.objects.filter(area=area).values_list("pledges", flat=True)
-    return next(iter(row), 0)
+    total = PledgeCount.objects.filter(area=area).aggregate(n=Sum("pledges"))["n"]
+    return total or 0
 
 
 def pledge_total() -> int:
@@ -543,24 +546,35 @@ def pledge_total() -> int:
 
 
 def pledge_counts(*, area_type: str | None = None):
-    """Counters with their areas, by area type, for the API and the map: counts
-    only, no person."""
-    from campaign.models import PledgeCount
+    """Areas with pledges, each annotated with ``pledges`` (its counted pledges)
+    and ``pledges_updated_at``, for the API: counts only, no person."""
+    from django.db.models import Sum
 
-    rows = PledgeCount.objects.select_related("area").order_by("area__name", "pk")
+    areas = (
+        Area.objects.filter(pledge_counts__isnull=False)
+        .annotate(
+            pledges=Sum("pledge_counts__pledges"),
+            pledges_updated_at=Max("pledge_counts__updated_at"),
+        )
+        .order_by("name", "pk")
+    )
     if area_type:
-        rows = rows.filter(area__area_type=area_type)
-    return rows
+        areas = areas.filter(area_type=area_type)
+    return areas
 
 
 def pledge_counts_by_gss() -> dict[str, int]:
     """Counted pledges per constituency GSS code, for the hex map's pledge mode."""
+    from django.db.models import Sum
+
     from campaign.models import PledgeCount
 
     return dict(
-        PledgeCount.objects.filter(area__area_type=AreaType.CONSTITUENCY).values_list(
-            "area__gss_code", "pledges"
-        )
+        PledgeCount.objects.filter(area__area_type=AreaType.CONSTITUENCY)
+        .values("area__gss_code")
+        .annotate(n=Sum("pledges"))
+        .values_list("area__gss_code", "n")
+        .order_by()
     )
 
 

@@ -22,6 +22,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from campaign.models import (
+    PLEDGE_COUNT_SHARDS,
     AskStatus,
     ConstituentAsk,
     Pledge,
@@ -151,17 +152,19 @@ def hold_reason(*, model, email: str, client: Client, now: datetime) -> str:
     return ""
 
 
-def pledge_counts_change(*, changes: dict[int, int]) -> dict[int, int]:
+def pledge_counts_change(*, changes: dict[int, int], shard: int = 0) -> dict[int, int]:
     """Add ``changes`` (constituency id -> pledges gained, negative for lost) to
-    the counters of each constituency, its region and its nation. The one place
+    the counts of each constituency, its region and its nation, in counter shard
+    ``shard`` (a pledge's id modulo ``PLEDGE_COUNT_SHARDS``). The one place
     counts change; call it inside the transaction that changed the pledges.
     Returns the change applied per area id.
 
     Rows are updated in area id order, so two transactions touching the same
-    areas queue behind each other instead of deadlocking."""
+    rows queue behind each other instead of deadlocking."""
     changes = {pk: delta for pk, delta in changes.items() if delta}
     if not changes:
         return {}
+    shard %= PLEDGE_COUNT_SHARDS
     per_area: dict[int, int] = defaultdict(int)
     for pk, region_id, nation_id in Area.objects.filter(pk__in=changes).values_list(
         "pk", "region_id", "nation_id"
@@ -172,18 +175,21 @@ def pledge_counts_change(*, changes: dict[int, int]) -> dict[int, int]:
         delta = per_area[area_id]
         if not delta:
             continue
-        if PledgeCount.objects.filter(area_id=area_id).update(
-            pledges=F("pledges") + delta
-        ):
+        row = PledgeCount.objects.filter(area_id=area_id, shard=shard)
+        if row.update(pledges=F("pledges") + delta, updated_at=timezone.now()):
             continue
         try:
             with transaction.atomic():
-                PledgeCount.objects.create(area_id=area_id, pledges=max(delta, 0))
+                PledgeCount.objects.create(
+                    area_id=area_id, shard=shard, pledges=max(delta, 0)
+                )
         except IntegrityError:  # created meanwhile by another transaction
-            PledgeCount.objects.filter(area_id=area_id).update(
-                pledges=F("pledges") + delta
-            )
+            row.update(pledges=F("pledges") + delta, updated_at=timezone.now())
     return dict(per_area)
+
+
+def _shard(pledge_id: int) -> int:
+    return pledge_id % PLEDGE_COUNT_SHARDS
 
 
 def _enqueue(task, *args) -> None:
@@ -282,7 +288,9 @@ def pledge_confirm(*, pledge_id: int, source: str = "") -> ConfirmOutcome:
         pledge.confirmed_at = timezone.now()
         pledge.save(update_fields=["status", "confirmed_at"])
         if pledge.counted:
-            pledge_counts_change(changes={pledge.constituency_id: 1})
+            pledge_counts_change(
+                changes={pledge.constituency_id: 1}, shard=_shard(pledge.pk)
+            )
             constituency_id = pledge.constituency_id
             transaction.on_commit(lambda: _note_for_spike(constituency_id))
         request = pledge.updates_request
@@ -401,18 +409,21 @@ def pledges_invalidate(
             .order_by("pk")
             .values_list("pk", "status", "held", "constituency_id")
         )
-        changes: dict[int, int] = defaultdict(int)
-        for _pk, status, held, constituency_id in locked:
+        by_shard: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        for pk, status, held, constituency_id in locked:
             if status == PledgeStatus.CONFIRMED and not held:
-                changes[constituency_id] -= 1
+                by_shard[_shard(pk)][constituency_id] -= 1
         Pledge.objects.filter(pk__in=[row[0] for row in locked]).update(
             status=PledgeStatus.INVALIDATED,
             invalidated_at=timezone.now(),
             invalidation=batch,
         )
-        pledge_counts_change(changes=changes)
+        for shard in sorted(by_shard):
+            pledge_counts_change(changes=dict(by_shard[shard]), shard=shard)
         batch.pledges_invalidated = len(locked)
-        batch.counted_removed = -sum(changes.values())
+        batch.counted_removed = -sum(
+            sum(changes.values()) for changes in by_shard.values()
+        )
         batch.save(update_fields=["pledges_invalidated", "counted_removed"])
     logger.info(
         "Pledge invalidation %s: %s pledges, %s counted",
@@ -429,14 +440,21 @@ def pledge_counts_recount() -> dict[int, int]:
     from django.db.models import Count
 
     with transaction.atomic():
-        per_constituency = dict(
-            Pledge.objects.filter(status=PledgeStatus.CONFIRMED, held=False)
-            .values("constituency_id")
-            .annotate(n=Count("pk"))
-            .values_list("constituency_id", "n")
-        )
         PledgeCount.objects.update(pledges=0)
-        return pledge_counts_change(changes=per_constituency)
+        totals: dict[int, int] = defaultdict(int)
+        for shard in range(PLEDGE_COUNT_SHARDS):
+            per_constituency = dict(
+                Pledge.objects.annotate(shard=F("pk") % PLEDGE_COUNT_SHARDS)
+                .filter(status=PledgeStatus.CONFIRMED, held=False, shard=shard)
+                .values("constituency_id")
+                .annotate(n=Count("pk"))
+                .values_list("constituency_id", "n")
+            )
+            for area_id, n in pledge_counts_change(
+                changes=per_constituency, shard=shard
+            ).items():
+                totals[area_id] += n
+        return dict(totals)
 
 
 # ================================================================== asks

@@ -162,32 +162,39 @@ PRIVACY_POLICY = [
     ),
     _processing(
         "Making the pledge",
-        "Your name, email address and postcode, the constituency the postcode lies "
-        "in, and when you pledged.",
+        "Your name and email address, the constituency and ward your postcode lies "
+        "in (not the postcode itself, unless you also join the updates list), the "
+        "wording you agreed to, and when you pledged and confirmed. For up to three "
+        "days, a scrambled form of your connection's address.",
         "To count how many voters in each constituency will not vote for a "
         "candidate who does not call for a ceasefire, and to show candidates that "
-        "count. We publish numbers per constituency, never your name, address or "
-        "postcode.",
-        "Your consent (article 6(1)(a)).",
+        "count. We publish numbers per constituency, region and nation, never your "
+        "name or address. The scrambled connection address stops floods of false "
+        "pledges.",
+        "Your consent (article 6(1)(a)), confirmed by the link we email you; "
+        "limits on misuse rest on our legitimate interest in an honest count "
+        "(article 6(1)(f)).",
         POLITICAL_CONSENT,
-        "Until six months after the next general election, then we delete it. "
-        "The published counts stay, with nothing that identifies you.",
-        "Coordinators who run the campaign. Only the counts reach the public site "
-        "and partner organisations.",
+        "Until the campaign's last day. Then names and email addresses are removed "
+        "from every pledge and only the counts stay. A pledge that is never "
+        "confirmed is never counted.",
+        "Coordinators who run the campaign and check the count for misuse. Only "
+        "the counts reach the public site and partner organisations.",
     ),
     _processing(
         "Asking your candidates where they stand",
-        "Your name, email address and postcode, the constituency it lies in, the "
-        "candidates you asked and the message you sent them.",
-        "To pass your question to the candidates standing where you vote, and to "
-        "record that they were asked, so the site can say who was asked and who "
-        "replied.",
-        "Your consent (article 6(1)(a)).",
+        "Your name and email address, the candidate you wrote to, and the subject "
+        "and message you sent.",
+        "To pass your question to a candidate standing where you vote, once you "
+        "confirm it by email, and to show how many constituents asked each "
+        "candidate.",
+        "Your consent (article 6(1)(a)), confirmed by the link we email you.",
         POLITICAL_CONSENT,
-        "Until six months after the next general election, then we delete it. The "
-        "record that a candidate was asked stays, without your name.",
-        "The candidates you chose to ask receive your name and message. "
-        "Coordinators see the asks made in their network.",
+        "Until the campaign's last day. Then your name, email address and message "
+        "are removed; the count of constituents who asked stays.",
+        "The candidate you wrote to receives your message, your name and your "
+        "email address, so they can reply to you. Coordinators can see asks to "
+        "deal with problems. The public sees only how many asked.",
     ),
     _processing(
         "Registering for an event",

@@ -174,9 +174,9 @@ def test_batch_invalidation_by_domain_network_and_window_and_counts_follow(
     assert selectors.pledge_total() == 1
     assert Pledge.objects.filter(invalidation__isnull=False).count() == 9
     # Counters equal a full recount.
-    before = {c.area_id: c.pledges for c in selectors.pledge_counts() if c.pledges}
+    before = {c.pk: c.pledges for c in selectors.pledge_counts() if c.pledges}
     services.pledge_counts_recount()
-    after = {c.area_id: c.pledges for c in selectors.pledge_counts() if c.pledges}
+    after = {c.pk: c.pledges for c in selectors.pledge_counts() if c.pledges}
     assert before == after
 
 

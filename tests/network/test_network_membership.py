@@ -15,6 +15,7 @@ from network.models import (
     JoinRequest,
     NetworkStatus,
     Person,
+    Role,
     RoleKind,
 )
 from tests.api.conftest import client_as, make_key, user_in_group  # noqa: F401
@@ -204,3 +205,21 @@ def test_approving_a_tracked_person_brings_them_into_the_network(make_staff, uk_
     )
     pressed.refresh_from_db()
     assert pressed.in_network
+
+
+def test_api_gives_a_sitting_mps_stance(client_as, mixed):  # noqa: F811
+    from campaign.services import stance_record
+
+    seat = Area.objects.get(gss_code=BLACKBURN)
+    role = Role.objects.create(
+        person=mixed["pressed"], kind=RoleKind.MP, area=seat,
+        start_date=date(2024, 7, 4),
+    )  # fmt: skip
+    stance_record(candidacy=role, kind="replied", occurred_on=date(2025, 3, 1),
+                  position="refuses", quote="Not now.",
+                  evidence_url="https://example.org/mp", actor=None)  # fmt: skip
+    api = client_as("network_key")
+    body = api.get(reverse("api:person-detail", args=[mixed["pressed"].slug])).json()
+    mp = next(r for r in body["roles"] if r["kind"] == "mp")
+    assert mp["stance"]["position"] == "refuses"
+    assert body["network"] is False
