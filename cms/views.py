@@ -243,7 +243,7 @@ def search(request):
 
 @require_GET
 def robots_txt(request):
-    sitemap = absolute_url(reverse("cms:sitemap"))
+    sitemap = absolute_url(reverse("sitemap"))
     lines = [
         "User-agent: *",
         "Disallow: /admin/",

@@ -123,16 +123,16 @@ def test_hreflang_alternates_name_every_translation(client, translated):
         re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', html)
     )
     assert alternates == {
-        "en-GB": "http://testserver/statements/our-first-statement/",
-        "x-default": "http://testserver/statements/our-first-statement/",
-        "ur": "http://testserver/ur/statements/our-first-statement/",
+        "en-GB": "https://updates.example.org/statements/our-first-statement/",
+        "x-default": "https://updates.example.org/statements/our-first-statement/",
+        "ur": "https://updates.example.org/ur/statements/our-first-statement/",
     }
     home = client.get("/cy/").content.decode()
-    assert 'hreflang="cy" href="http://testserver/cy/"' in home
-    assert 'hreflang="ur" href="http://testserver/ur/"' in home
+    assert 'hreflang="cy" href="https://updates.example.org/cy/"' in home
+    assert 'hreflang="ur" href="https://updates.example.org/ur/"' in home
     # Views outside the page tree have every language.
     search = client.get("/search/").content.decode()
-    assert 'hreflang="pa" href="http://testserver/pa/search/"' in search
+    assert 'hreflang="pa" href="https://updates.example.org/pa/search/"' in search
 
 
 def test_the_sitemap_lists_translations_with_their_alternates(client, translated):
@@ -148,9 +148,9 @@ def test_the_sitemap_lists_translations_with_their_alternates(client, translated
         }
         for url in root.findall("s:url", ns)
     }
-    # The sitemap names the site's own host (localhost in the tests).
-    urdu = "http://localhost/ur/statements/our-first-statement/"
-    english = "http://localhost/statements/our-first-statement/"
+    # The sitemap names the site by its public address (SITE_URL).
+    urdu = "https://updates.example.org/ur/statements/our-first-statement/"
+    english = "https://updates.example.org/statements/our-first-statement/"
     assert (
         entries[urdu]
         == entries[english]
@@ -160,11 +160,11 @@ def test_the_sitemap_lists_translations_with_their_alternates(client, translated
             "x-default": english,
         }
     )
-    assert "http://localhost/cy/" in entries
+    assert "https://updates.example.org/cy/" in entries
     # An untranslated page names only itself.
-    assert entries["http://localhost/events/"] == {
-        "en-GB": "http://localhost/events/",
-        "x-default": "http://localhost/events/",
+    assert entries["https://updates.example.org/events/"] == {
+        "en-GB": "https://updates.example.org/events/",
+        "x-default": "https://updates.example.org/events/",
     }
 
 
