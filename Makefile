@@ -13,7 +13,7 @@ SITE_URL ?= http://127.0.0.1:$(PORT)
 # runs in one process.
 PYTEST_WORKERS ?= auto --maxprocesses 8
 
-.PHONY: help install run test lint format check coverage security deploy-check static web worker bench bench-load bench-mail bench-api bench-pledge clean axe vnu api-lint messages compilemessages
+.PHONY: help install run test lint format check coverage security deploy-check static web worker bench bench-load bench-mail bench-api bench-pledge clean axe vnu api-lint messages compilemessages lighthouse screenshots
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -91,6 +91,21 @@ $(VNU_DIR)/.installed-$(VNU_VERSION):
 
 vnu: $(VNU_DIR)/.installed-$(VNU_VERSION) ## Install the Nu HTML Checker for the HTML test (needs npm; runs with Java)
 
+# Lighthouse scores the main pages in tests/e2e/test_page_quality.py (with Debian's
+# Chromium). From the npm registry, into a git-ignored folder, like axe-core. 12.x is
+# the last line that runs on Debian's Node 20.
+LIGHTHOUSE_VERSION ?= 12.8.2
+LIGHTHOUSE_DIR := .lighthouse
+$(LIGHTHOUSE_DIR)/.installed-$(LIGHTHOUSE_VERSION):
+	@command -v npm >/dev/null || { echo "npm is needed for 'make lighthouse' (apt-get install -y npm)"; exit 1; }
+	npm install --silent --no-audit --no-fund --no-save --prefix $(LIGHTHOUSE_DIR) lighthouse@$(LIGHTHOUSE_VERSION)
+	@touch $@
+
+lighthouse: $(LIGHTHOUSE_DIR)/.installed-$(LIGHTHOUSE_VERSION) ## Install Lighthouse for the page quality tests (needs npm)
+
+screenshots: $(VENV)/.installed-test ## Screenshots of the main pages at 390 and 1280 px into docs/screenshots/ (demo database, Debian's Chromium)
+	$(BIN)/python bin/screenshots $(SCREENSHOTS_ARGS)
+
 # Redocly CLI lints the partner API's OpenAPI document with its recommended rules.
 # From the npm registry, into a git-ignored folder, like axe-core.
 REDOCLY_VERSION ?= 2.77.0
@@ -159,4 +174,4 @@ bench-api: $(VENV)/.installed-test ## Partner API: endpoints vs a raw .values()+
 	$(BIN)/python bench/api.py $(BENCH_API_ARGS)
 
 clean: ## Remove the virtualenv, the SQLite database and collected files
-	rm -rf $(VENV) db.sqlite3 staticfiles .test-media .pytest_cache $(AXE_DIR) $(VNU_DIR) $(REDOCLY_DIR)
+	rm -rf $(VENV) db.sqlite3 staticfiles .test-media .pytest_cache $(AXE_DIR) $(VNU_DIR) $(REDOCLY_DIR) $(LIGHTHOUSE_DIR)

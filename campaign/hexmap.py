@@ -5,6 +5,8 @@ places each constituency on a grid of pointy-topped hexagons in the "odd-r"
 layout: odd rows are pushed half a hexagon to the right, and ``r`` grows
 northwards. This module turns that into SVG coordinates once; the page template
 draws one linked hexagon per constituency, so the map works without JavaScript.
+A region's view draws only its hexagons, in a box around them (``view_box``), so
+they are large enough to read and tap on a phone.
 """
 
 import json
@@ -27,6 +29,7 @@ class HexCell:
     name: str
     x: float
     y: float
+    region: str = ""  # the GSS code of its region, or its nation outside England
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,9 @@ def load_layout(path: str | None = None) -> HexLayout:
         shift = HEX_WIDTH / 2 if h["r"] % 2 else 0
         x = MARGIN + (h["q"] - min_q) * HEX_WIDTH + shift + HEX_WIDTH / 2
         y = MARGIN + (max_r - h["r"]) * ROW_HEIGHT + HEX_RADIUS
-        cells.append(HexCell(gss_code, h["n"], round(x, 2), round(y, 2)))
+        cells.append(
+            HexCell(gss_code, h["n"], round(x, 2), round(y, 2), h.get("region", ""))
+        )
     width = MARGIN * 2 + (max(qs) - min_q + 1.5) * HEX_WIDTH
     height = MARGIN * 2 + (max_r - min(rs)) * ROW_HEIGHT + 2 * HEX_RADIUS
     corners = [
@@ -68,4 +73,35 @@ def load_layout(path: str | None = None) -> HexLayout:
         height=round(height, 2),
         cells=tuple(sorted(cells, key=lambda c: (c.y, c.x))),
         points=" ".join(f"{x},{y}" for x, y in corners),
+    )
+
+
+@dataclass(frozen=True)
+class ViewBox:
+    """The part of the map to draw: an SVG viewBox and the hexagons across it."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+
+    @property
+    def columns(self) -> int:
+        return math.ceil(self.width / HEX_WIDTH)
+
+    def __str__(self) -> str:
+        return f"{self.x} {self.y} {self.width} {self.height}"
+
+
+def view_box(cells, layout: HexLayout) -> ViewBox:
+    """The box around the given hexagons with a margin, or the whole map."""
+    cells = list(cells)
+    if not cells:
+        return ViewBox(0, 0, layout.width, layout.height)
+    left = min(c.x for c in cells) - HEX_WIDTH / 2 - MARGIN / 2
+    top = min(c.y for c in cells) - HEX_RADIUS - MARGIN / 2
+    right = max(c.x for c in cells) + HEX_WIDTH / 2 + MARGIN / 2
+    bottom = max(c.y for c in cells) + HEX_RADIUS + MARGIN / 2
+    return ViewBox(
+        round(left, 2), round(top, 2), round(right - left, 2), round(bottom - top, 2)
     )

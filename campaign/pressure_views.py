@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
+from wagtail.models import Site
 
 from campaign import selectors, services, tokens
 from campaign.forms import AskForm, PledgeForm
@@ -139,7 +140,9 @@ def _candidacy(candidacy_id: int) -> Role:
 
 
 def _suggested(candidacy: Role, request) -> dict:
-    messages = CampaignSettings.for_request(request)
+    # Without a site (a fresh install), the message's default words.
+    site = Site.find_for_request(request)
+    messages = CampaignSettings.for_site(site) if site else CampaignSettings()
     text = messages.ask_message
     for key, value in (
         ("{candidate}", candidacy.person.name),

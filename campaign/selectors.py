@@ -23,9 +23,10 @@ from django.db.models import Count, IntegerField, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from campaign.hexmap import load_layout
+from campaign.hexmap import HEX_WIDTH, load_layout, view_box
 from campaign.models import ASKING_KINDS, Position, StanceEvent
 from network.models import (
     Area,
@@ -372,6 +373,130 @@ def _slugs_by_gss() -> dict[str, str]:
         )
         cache.set("constituency-slugs", slugs, 3600)
     return slugs
+
+
+class MapMode(models.TextChoices):
+    """What the hex map colours the constituencies by."""
+
+    STANCES = "stances", _("Stances")
+    PLEDGES = "pledges", _("Pledges")
+
+
+# The pledge mode's bands: (fewest pledges in the band, key, label), highest last.
+PLEDGE_BANDS = (
+    (0, "pledges-none", _("No pledges yet")),
+    (1, "pledges-some", _("1 to 9 pledges")),
+    (10, "pledges-many", _("10 to 99 pledges")),
+    (100, "pledges-most", _("100 pledges or more")),
+)
+
+
+# A region's hexagons are drawn 30 CSS pixels wide or more: above the 24 px
+# minimum target size of WCAG 2.2 (2.5.8).
+TAP_PX_PER_UNIT = 30 / HEX_WIDTH
+
+
+def pledge_band(count: int) -> tuple[str, str]:
+    """The (key, label) of the band a constituency's pledge count falls in."""
+    band = PLEDGE_BANDS[0]
+    for candidate in PLEDGE_BANDS:
+        if count >= candidate[0]:
+            band = candidate
+    return band[1], band[2]
+
+
+def _pledges_text(count: int) -> str:
+    if not count:
+        return gettext("No pledges yet")
+    return ngettext("%(count)d pledge", "%(count)d pledges", count) % {"count": count}
+
+
+@dataclass
+class HexMap:
+    """The hex map as a page draws it: one mode, the whole UK or one region.
+
+    ``hexes`` are the hexagons to draw (``key`` names the colour, ``label`` what
+    it means); ``rows`` are the same facts as a list, the map's text alternative:
+    each region with its figures for the whole UK, each constituency for a region.
+    """
+
+    mode: str
+    modes: list
+    region: Area | None
+    regions: list  # region and nation Areas, by name
+    view_box: object  # campaign.hexmap.ViewBox
+    hexes: list
+    legend: list  # [(key, label)]
+    rows: list  # [{"name", "slug" or "url", "text"}]
+    points: str  # one hexagon's corners, for <polygon points>
+    # A region is drawn at least this wide (CSS pixels), so that each hexagon is a
+    # target a finger can hit on a phone; the frame around it pans when it is wider
+    # than the screen. The whole UK fits the page instead.
+    width_px: int | None = None
+
+
+def hex_map(summary: Overview, *, mode: str = "", region: str = "") -> HexMap:
+    """The map for a mode (``MapMode``; stances unless told) and a region's slug
+    (the whole UK when empty or unknown). Pledge counts are read from each
+    hexagon's ``pledges`` (``constituency_map``): none counts as 0. No query
+    beyond ``constituency_map``'s."""
+    mode = mode if mode in MapMode.values else MapMode.STANCES
+    layout = load_layout()
+    regions = [area for area, _counts in summary.regions]
+    chosen = next((area for area in regions if region and area.slug == region), None)
+    hexes = []
+    for hex_ in constituency_map(summary):
+        cell = hex_["cell"]
+        if chosen is not None and cell.region != chosen.gss_code:
+            continue
+        pledges = hex_.get("pledges") or 0
+        if mode == MapMode.PLEDGES:
+            key, _band = pledge_band(pledges)
+            label = _pledges_text(pledges)
+        else:
+            key, label = hex_["state"], hex_["label"]
+        hexes.append({**hex_, "key": key, "label": label, "pledges": pledges})
+    if mode == MapMode.PLEDGES:
+        legend = [(key, label) for _low, key, label in PLEDGE_BANDS]
+    else:
+        legend = [(state.value, state.label) for state in ConstituencyState]
+
+    box = view_box([h["cell"] for h in hexes] if chosen is not None else [], layout)
+    if chosen is not None:
+        rows = [
+            {"name": h["cell"].name, "url": h["url"], "text": h["label"]}
+            for h in sorted(hexes, key=lambda h: h["cell"].name)
+        ]
+    else:
+        by_region = defaultdict(list)
+        for h in hexes:
+            by_region[h["cell"].region].append(h)
+        rows = []
+        for area in regions:
+            seats = by_region.get(area.gss_code, [])
+            if mode == MapMode.PLEDGES:
+                text = _pledges_text(sum(h["pledges"] for h in seats))
+            else:
+                supporters = sum(
+                    1 for h in seats if h["state"] == ConstituencyState.SUPPORTER
+                )
+                text = gettext(
+                    "%(supporters)d of %(seats)d have a candidate calling for a "
+                    "ceasefire"
+                ) % {"supporters": supporters, "seats": len(seats)}
+            rows.append({"name": area.name, "slug": area.slug, "text": text})
+    return HexMap(
+        mode=mode,
+        modes=list(MapMode),
+        region=chosen,
+        regions=regions,
+        view_box=box,
+        hexes=hexes,
+        legend=legend,
+        rows=rows,
+        points=layout.points,
+        width_px=(round(box.width * TAP_PX_PER_UNIT) if chosen is not None else None),
+    )
 
 
 def constituency_search(query: str, *, limit: int = 20):

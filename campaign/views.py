@@ -18,14 +18,13 @@ from django.views.decorators.http import require_safe
 
 from campaign import cards
 from campaign.forms import ConstituencySearchForm, PostcodeForm
-from campaign.hexmap import load_layout
 from campaign.selectors import (
     ConstituencyState,
     StanceState,
-    constituency_map,
     constituency_search,
     constituency_state,
     constituent_asks,
+    hex_map,
     map_choice,
     overview,
     pledge_count,
@@ -104,7 +103,6 @@ def index(request):
 
     choice, choices = map_choice(request.GET.get("map"))
     summary = overview(choice.election, mps=choice.mps)
-    hexes = constituency_map(summary)
     context = {
         "map_choice": choice,
         "map_choices": choices,
@@ -130,8 +128,15 @@ def index(request):
             for region, counts in summary.regions
         ],
         "states": list(ConstituencyState),
-        "layout": load_layout(),
-        "hexes": hexes,
+        # ?mode= and ?region= choose the map's colours and part: plain links, so
+        # the map works without JavaScript. They keep ?map= (what the map shows).
+        "map": hex_map(
+            summary,
+            mode=request.GET.get("mode", ""),
+            region=request.GET.get("region", ""),
+        ),
+        "map_url": reverse("stances:index"),
+        "map_key": choice.key if request.GET.get("map") == choice.key else "",
         "page_url": absolute_url(reverse("stances:index")),
         # For the site's SEO and sharing tags (templates/includes/seo.html).
         "meta_title": _("Where they stand"),

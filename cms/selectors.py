@@ -9,11 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page
 
-from campaign.hexmap import load_layout
 from campaign.selectors import (
     ConstituencyState,
     StanceState,
-    constituency_map,
+    hex_map,
     overview,
 )
 from cms.models import (
@@ -73,9 +72,7 @@ def national_picture() -> dict:
             (state, summary.constituencies.get(state, 0)) for state in ConstituencyState
         ],
         "constituencies": sum(summary.constituencies.values()),
-        "layout": load_layout(),
-        "hexes": constituency_map(summary),
-        "states": list(ConstituencyState),
+        "map": hex_map(summary),
     }
 
 

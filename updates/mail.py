@@ -1,15 +1,20 @@
 """Building the emails: multipart plain text + HTML, each with a visible unsubscribe
 link and the List-Unsubscribe / List-Unsubscribe-Post headers of RFC 2369 and 8058.
 
-A mailing's templates render once; each recipient's copy only swaps in their own
-unsubscribe link, so building 50,000 messages costs little more than building one.
+A mailing's templates render once, and its message is built and serialised once
+(``MessageTemplate``); each recipient's copy only swaps in their own address,
+unsubscribe link and Message-ID, so building 50,000 messages costs little more
+than building one.
 """
 
 import re
+import secrets
+import time
 
 import nh3
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import sanitize_address
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -137,6 +142,81 @@ class MailingRenderer:
             unsubscribe=unsubscribe,
             connection=connection,
         )
+
+
+# ------------------------------------------------------------------ one message
+
+
+# Stand in for each recipient's own parts in the serialised message. Letters,
+# digits and hyphens only: no header folding, transfer encoding or HTML escaping
+# changes them.
+TO_PLACEHOLDER = "RECIPIENT-ADDRESS-PLACEHOLDER-7f3a"
+MESSAGE_ID_PLACEHOLDER = "MESSAGE-ID-PLACEHOLDER-7f3a"
+
+
+class MessageTemplate:
+    """A mailing's message, built and serialised by Django once; each recipient's
+    copy is the same bytes with their address, unsubscribe link and Message-ID
+    put in. Building the MIME message for every recipient took about a third of
+    the sender's time.
+
+    ``build`` returns None when the serialised form does not hold each
+    placeholder as expected (e.g. a transfer encoding split one): the caller then
+    builds each message the ordinary way."""
+
+    def __init__(self, parts: list[bytes], keys: list[str], sender: str):
+        self.parts = parts  # the bytes between the placeholders
+        self.keys = keys  # which value goes after each part
+        self.sender = sender  # the envelope sender
+
+    @classmethod
+    def build(cls, renderer: "MailingRenderer") -> "MessageTemplate | None":
+        message = renderer.message(to=TO_PLACEHOLDER, unsubscribe=LINK_PLACEHOLDER)
+        message.extra_headers["Message-ID"] = f"<{MESSAGE_ID_PLACEHOLDER}>"
+        data = message.message().as_bytes(linesep="\r\n")
+        expected = {
+            TO_PLACEHOLDER: 1,
+            MESSAGE_ID_PLACEHOLDER: 1,
+            # the List-Unsubscribe header, and each body's own links
+            LINK_PLACEHOLDER: 1
+            + renderer.text.count(LINK_PLACEHOLDER)
+            + renderer.html.count(LINK_PLACEHOLDER),
+        }
+        if any(data.count(k.encode()) != n for k, n in expected.items()):
+            return None
+        pattern = re.compile(
+            "|".join(re.escape(k) for k in expected).encode(),
+        )
+        parts, keys, start = [], [], 0
+        for found in pattern.finditer(data):
+            parts.append(data[start : found.start()])
+            keys.append(found.group().decode())
+            start = found.end()
+        parts.append(data[start:])
+        encoding = message.encoding or settings.DEFAULT_CHARSET
+        return cls(parts, keys, sanitize_address(message.from_email, encoding))
+
+    def render(self, *, to: str, unsubscribe: str, message_id: str) -> bytes:
+        values = {
+            TO_PLACEHOLDER: to.encode(),
+            LINK_PLACEHOLDER: unsubscribe.encode(),
+            MESSAGE_ID_PLACEHOLDER: message_id.encode(),
+        }
+        out = [self.parts[0]]
+        for key, part in zip(self.keys, self.parts[1:], strict=True):
+            out.append(values[key])
+            out.append(part)
+        return b"".join(out)
+
+
+def recipient_address(email: str) -> str:
+    """The address as Django's SMTP backend would give it (IDNA domain)."""
+    return sanitize_address(email, settings.DEFAULT_CHARSET)
+
+
+def new_message_id(domain: str, serial: int) -> str:
+    """A unique Message-ID (without the angle brackets)."""
+    return f"{time.time_ns()}.{serial}.{secrets.token_hex(6)}@{domain}"
 
 
 class MailingRenderers:

@@ -78,6 +78,102 @@
     });
   }
 
+  /* The hex map: without this every hexagon is a link in the Tab order. With it the
+     map is one Tab stop (a roving tabindex): the arrow keys move to the nearest
+     hexagon in that direction, Home and End to the first and last, and Enter opens
+     the constituency, as the link does anyway. */
+  function hexMap() {
+    var maps = document.querySelectorAll(".hexmap svg");
+    Array.prototype.forEach.call(maps, function (svg) {
+      var links = Array.prototype.slice.call(svg.querySelectorAll("a.hex"));
+      if (!links.length) {
+        return;
+      }
+      var centres = links.map(function (link) {
+        var use = link.querySelector("use");
+        return {
+          x: parseFloat(use.getAttribute("x")),
+          y: parseFloat(use.getAttribute("y"))
+        };
+      });
+      var current = 0;
+      // Chromium otherwise makes the drawing itself a Tab stop before the hexagon.
+      svg.setAttribute("tabindex", "-1");
+      links.forEach(function (link, index) {
+        link.setAttribute("tabindex", index === 0 ? "0" : "-1");
+      });
+      var hint = document.querySelector(".hexmap__keys-js");
+      if (hint) {
+        hint.hidden = false;
+      }
+      function move(to) {
+        links[current].setAttribute("tabindex", "-1");
+        current = to;
+        links[current].setAttribute("tabindex", "0");
+        links[current].focus();
+      }
+      // The nearest hexagon in the direction (dx, dy), within 45 degrees of it.
+      // Moving up or down keeps to the column the person started from, so
+      // repeated presses zigzag down the staggered rows rather than drift.
+      var column = centres[0].x;
+      function nearest(dx, dy) {
+        var from = centres[current];
+        var best = -1;
+        var bestScore = Infinity;
+        centres.forEach(function (c, index) {
+          var ax = c.x - from.x;
+          var ay = c.y - from.y;
+          var along = ax * dx + ay * dy;
+          var across = dx ? Math.abs(ay) : Math.abs(ax);
+          if (index === current || along <= 0.1 || across > along) {
+            return;
+          }
+          var score = along + (dy ? Math.abs(c.x - column) : across);
+          if (score < bestScore - 0.01) {
+            bestScore = score;
+            best = index;
+          }
+        });
+        return best;
+      }
+      var directions = {
+        ArrowRight: [1, 0],
+        ArrowLeft: [-1, 0],
+        ArrowDown: [0, 1],
+        ArrowUp: [0, -1]
+      };
+      svg.addEventListener("focusin", function (event) {
+        var index = links.indexOf(event.target.closest("a.hex"));
+        if (index >= 0 && index !== current) {
+          links[current].setAttribute("tabindex", "-1");
+          current = index;
+          links[current].setAttribute("tabindex", "0");
+          column = centres[current].x;
+        }
+      });
+      svg.addEventListener("keydown", function (event) {
+        var to = -1;
+        if (directions[event.key]) {
+          to = nearest(directions[event.key][0], directions[event.key][1]);
+        } else if (event.key === "Home") {
+          to = 0;
+        } else if (event.key === "End") {
+          to = links.length - 1;
+        } else {
+          return;
+        }
+        event.preventDefault();
+        if (to >= 0) {
+          move(to);
+          if (!directions[event.key] || directions[event.key][0]) {
+            column = centres[current].x;
+          }
+        }
+      });
+    });
+  }
+
   errorSummary();
   suggestions();
+  hexMap();
 })();

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import connections
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django.utils.module_loading import import_string
+from django_tasks import task_backends
 from django_tasks_db.management.commands import db_worker
 
 from updates.sending import lease_seconds
@@ -82,9 +83,12 @@ class Command(db_worker.Command):
                 threading.Thread(
                     target=_check_forever, name="stranded-mailings", daemon=True
                 ).start()
+        backend = task_backends[options["backend_name"]]
         for queue, path, every in getattr(settings, "WORKER_CHECKS", []):
             if not (working and _takes(queue, queues, excluded)):
                 continue
+            if backend.queues and queue not in backend.queues:
+                continue  # a backend without that queue has nothing to check
             check = import_string(path)
             if options["batch"]:
                 check()

@@ -1,0 +1,85 @@
+"""Each recipient's copy of a mailing, made from the message built once, is the
+message Django would have built for them: same headers and bodies, their own
+address, unsubscribe link and a Message-ID of their own."""
+
+from email import message_from_bytes, policy
+
+import pytest
+
+from tests.updates.factories import MailingFactory
+from updates.mail import (
+    LINK_PLACEHOLDER,
+    MailingRenderer,
+    MessageTemplate,
+    new_message_id,
+    recipient_address,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _parts(message):
+    return {p.get_content_type(): p.get_content() for p in message.iter_parts()}
+
+
+@pytest.mark.parametrize(
+    "email", ["reader@example.org", "rhiannon@bücher.example", "o'neil@example.org"]
+)
+def test_a_copy_from_the_template_is_the_message_django_builds(email):
+    mailing = MailingFactory(
+        subject="Gaza: what your MP said — and what comes next ✊",
+        body="<p>Ceasefire now. <a href='https://example.org/ask'>Ask them</a></p>"
+        + "<p>" + "A long paragraph of news. " * 60 + "</p>",
+    )  # fmt: skip
+    renderer = MailingRenderer(mailing)
+    template = MessageTemplate.build(renderer)
+    assert template is not None
+    link = "https://updates.example.org/updates/unsubscribe/42:abcDEF_-123/"
+    raw = template.render(
+        to=recipient_address(email),
+        unsubscribe=link,
+        message_id=new_message_id("bench.example", 7),
+    )
+    fast = message_from_bytes(raw, policy=policy.default)
+    slow = message_from_bytes(
+        renderer.message(to=email, unsubscribe=link).message().as_bytes(linesep="\r\n"),
+        policy=policy.default,
+    )
+    for header in ("Subject", "From", "To", "List-Unsubscribe",
+                   "List-Unsubscribe-Post", "List-Id", "MIME-Version"):  # fmt: skip
+        assert str(fast[header]).strip() == str(slow[header]).strip(), header
+    assert fast.get_content_type() == slow.get_content_type()
+    assert _parts(fast) == _parts(slow)
+    assert link in _parts(fast)["text/html"] and link in _parts(fast)["text/plain"]
+    assert fast["Message-ID"].startswith("<") and "bench.example" in fast["Message-ID"]
+    assert b"\r\n" in raw and b"PLACEHOLDER" not in raw
+
+
+def test_every_copy_has_its_own_message_id():
+    ids = {new_message_id("example.org", n % 3) for n in range(1000)}
+    assert len(ids) == 1000
+
+
+def test_a_template_that_would_split_a_placeholder_is_refused(monkeypatch):
+    """The serialised form is checked: if a placeholder does not come out whole
+    (as a transfer encoding could make it), each message is built as before."""
+    renderer = MailingRenderer(MailingFactory())
+    build = renderer.message
+
+    def split(**kwargs):
+        message = build(**kwargs)
+        message.body = message.body.replace(LINK_PLACEHOLDER, "UNSUB-\nSCRIBE")
+        return message
+
+    monkeypatch.setattr(renderer, "message", split)
+    assert MessageTemplate.build(renderer) is None
+
+
+def test_the_senders_own_sql_names_the_real_tables():
+    from updates.models import Delivery, Mailing
+    from updates.sending import HAND_OVER_SQL, SENT_SQL
+
+    assert Delivery._meta.db_table == "updates_delivery"
+    assert Mailing._meta.db_table == "updates_mailing"
+    assert "updates_delivery" in HAND_OVER_SQL and "updates_mailing" in HAND_OVER_SQL
+    assert SENT_SQL.startswith("UPDATE updates_delivery ")
