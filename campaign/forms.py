@@ -39,31 +39,31 @@ class _PersonForm(forms.Form):
     """Name, email and postcode, in the site's form pattern."""
 
     name = forms.CharField(
-        label="Your name",
+        label=_("Your name"),
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
-        error_messages={"required": "Enter your name"},
+        error_messages={"required": _("Enter your name")},
     )
     email = forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         max_length=254,
-        help_text="We email you a link to confirm. Nothing counts until you do.",
+        help_text=_("We email you a link to confirm. Nothing counts until you do."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={
-            "required": "Enter your email address",
-            "invalid": "Enter an email address like name@example.org",
+            "required": _("Enter your email address"),
+            "invalid": _("Enter an email address like name@example.org"),
         },
     )
     postcode = forms.CharField(
-        label="Postcode",
+        label=_("Postcode"),
         max_length=10,
-        help_text="To find your constituency. We do not keep it.",
+        help_text=_("To find your constituency. We do not keep it."),
         widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
-        error_messages={"required": "Enter your postcode"},
+        error_messages={"required": _("Enter your postcode")},
     )
     # A honeypot: hidden from people (and screen readers), filled in by bots.
     website = forms.CharField(
-        label="Leave this empty",
+        label=_("Leave this empty"),
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
@@ -79,7 +79,7 @@ class _PersonForm(forms.Form):
             return normalise_postcode(self.cleaned_data["postcode"])
         except InvalidPostcode as error:
             raise ValidationError(
-                "Enter a UK postcode, like SW1A 1AA", code="invalid"
+                _("Enter a UK postcode, like SW1A 1AA"), code="invalid"
             ) from error
 
     @property
@@ -89,18 +89,18 @@ class _PersonForm(forms.Form):
 
 class PledgeForm(_PersonForm):
     join_updates = forms.BooleanField(
-        label="Email me updates from No Ceasefire No Vote too",
+        label=_("Email me updates from No Ceasefire No Vote too"),
         required=False,
-        help_text=(
+        help_text=_(
             "One email confirms both. We then keep your postcode, to tell you "
             "what is happening near you. Unsubscribe at any time."
         ),
     )
     consent = forms.BooleanField(
-        label="I agree",
+        label=_("I agree"),
         required=True,
         error_messages={
-            "required": "Tick the box to agree, or we cannot count your pledge"
+            "required": _("Tick the box to agree, or we cannot count your pledge")
         },
     )
     wording_version = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -116,22 +116,24 @@ class PledgeForm(_PersonForm):
 
 class AskForm(_PersonForm):
     subject = forms.CharField(
-        label="Subject", max_length=150, error_messages={"required": "Enter a subject"}
+        label=_("Subject"),
+        max_length=150,
+        error_messages={"required": _("Enter a subject")},
     )
     message = forms.CharField(
-        label="Your message",
+        label=_("Your message"),
         max_length=5000,
-        help_text="Our suggested words: change them as you like.",
+        help_text=_("Our suggested words: change them as you like."),
         widget=forms.Textarea(attrs={"rows": 12}),
-        error_messages={"required": "Write your message"},
+        error_messages={"required": _("Write your message")},
     )
     consent = forms.BooleanField(
-        label=(
+        label=_(
             "Send my name, email address and message to this candidate, so they "
             "can reply to me"
         ),
         required=True,
-        error_messages={"required": "Tick the box, or we cannot send your message"},
+        error_messages={"required": _("Tick the box, or we cannot send your message")},
     )
 
     field_order = [

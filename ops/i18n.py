@@ -30,7 +30,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
-from ops import siteurl
+from ops.siteurl import absolute_url
 
 # Each language named in itself, for the switcher (Django names Punjabi in English).
 LOCAL_NAMES = {
@@ -282,8 +282,8 @@ def language_links(request, page=None) -> list[dict]:
                 "tag": language_tag(code),
                 "name": LOCAL_NAMES.get(code, code),
                 "url": url,
-                # hreflang alternates, like the canonical link, on SITE_URL.
-                "absolute_url": siteurl.absolute_url(url),
+                # On the public address, as the canonical link is (ops/siteurl.py).
+                "absolute_url": url if "://" in url else absolute_url(url),
                 "exists": exists,
                 "current": code == current,
                 "dir": "rtl" if code in RIGHT_TO_LEFT else "ltr",

@@ -148,7 +148,7 @@ def test_the_sitemap_lists_translations_with_their_alternates(client, translated
         }
         for url in root.findall("s:url", ns)
     }
-    # The sitemap names the site's public address (SITE_URL in the tests).
+    # The sitemap names the site by its public address (SITE_URL).
     urdu = "https://updates.example.org/ur/statements/our-first-statement/"
     english = "https://updates.example.org/statements/our-first-statement/"
     assert (
