@@ -8,9 +8,11 @@ slug and each history by its candidacy, and creates nothing twice.
 """
 
 import random
+from collections import defaultdict
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from campaign.models import AskMethod, Position, StanceEvent, StanceKind
@@ -394,3 +396,72 @@ def seed_by_election() -> list[str]:
     rng = random.Random(f"{SEED}-by-election")  # noqa: S311
     events = _contest(election, seat, candidate, _names("by"), rng, parties)
     return [f"Demo by-election in {seat.name}: {events} stance events added."]
+
+
+# ------------------------------------------------------------------ the pledge
+
+DEMO_WORDING_VERSION = "demo-2026-12"
+DEMO_PLEDGE_DOMAIN = "pledge.example.org"
+
+
+def seed_pledges() -> list[str]:
+    """The pledge's wording, and confirmed pledges in the demo's seats so the
+    counters, the map's pledge mode and the home page have something to show.
+    The pledgers are fictional, at a reserved example domain, and are counted
+    through the same service as real confirmations."""
+    from campaign.models import Pledge, PledgeStatus, PledgeWording
+    from campaign.services import pledge_counts_change
+
+    wording, _ = PledgeWording.objects.get_or_create(
+        version=DEMO_WORDING_VERSION,
+        defaults={
+            "statement": (
+                "I will not vote for any candidate who refuses to call for a "
+                "ceasefire in Gaza. I will ask every candidate where they stand, "
+                "and I will tell my neighbours what they answer."
+            ),
+            "consent": (
+                "I agree that the campaign keeps my name, email address and "
+                "constituency to count my pledge. This shows my political "
+                "opinion, which is special-category data: it is never published "
+                "with my name or shared with partners, and I can withdraw at any "
+                "time."
+            ),
+        },
+    )
+    if Pledge.objects.filter(email_domain=DEMO_PLEDGE_DOMAIN).exists():
+        return ["Demo pledges: already there."]
+    seats = list(
+        Area.objects.filter(
+            area_type="constituency",
+            roles__kind=RoleKind.CANDIDATE,
+            roles__election__election_id=GENERAL_ELECTION,
+        )
+        .distinct()
+        .order_by("gss_code")
+    )
+    rng = random.Random(f"{SEED}-pledges")  # noqa: S311 - repeatable demo data
+    now = timezone.now()
+    pledges = []
+    for seat in seats:
+        for n in range(rng.choice([0, 3, 8, 15, 24, 40])):
+            pledges.append(
+                Pledge(
+                    wording=wording,
+                    name=f"Demo pledger {n + 1}",
+                    email=f"{seat.gss_code.lower()}-{n + 1}@{DEMO_PLEDGE_DOMAIN}",
+                    email_domain=DEMO_PLEDGE_DOMAIN,
+                    constituency=seat,
+                    status=PledgeStatus.CONFIRMED,
+                    confirmed_at=now,
+                    created_at=now,
+                    source="demo",
+                )
+            )
+    with transaction.atomic():
+        Pledge.objects.bulk_create(pledges)
+        per_seat: dict[int, int] = defaultdict(int)
+        for pledge in pledges:
+            per_seat[pledge.constituency_id] += 1
+        pledge_counts_change(changes=per_seat)
+    return [f"Demo pledges: {len(pledges)} counted under {wording.version}."]

@@ -18,9 +18,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
+from campaign.events import announce_pledge_counts
 from campaign.models import (
     PLEDGE_COUNT_SHARDS,
     AskStatus,
@@ -185,7 +186,26 @@ def pledge_counts_change(*, changes: dict[int, int], shard: int = 0) -> dict[int
                 )
         except IntegrityError:  # created meanwhile by another transaction
             row.update(pledges=F("pledges") + delta, updated_at=timezone.now())
+    _announce(per_area)
     return dict(per_area)
+
+
+def _announce(per_area: dict[int, int]) -> None:
+    """Tell listeners (partners' webhooks) the changed areas' new totals, by GSS
+    code: counts only, never who pledged."""
+    totals = dict(
+        PledgeCount.objects.filter(area_id__in=per_area)
+        .values("area__gss_code")
+        .annotate(total=Sum("pledges"))
+        .values_list("area__gss_code", "total")
+    )
+    codes = dict(Area.objects.filter(pk__in=per_area).values_list("pk", "gss_code"))
+    announce_pledge_counts(
+        counts={
+            "changed": {codes[pk]: delta for pk, delta in per_area.items()},
+            "totals": totals,
+        }
+    )
 
 
 def _shard(pledge_id: int) -> int:

@@ -257,3 +257,34 @@ def test_wording_in_use_cannot_be_changed(wording, uk_areas):
     wording.statement = "Something else."
     with pytest.raises(ValidationError):
         wording.full_clean()
+
+
+def test_confirming_announces_the_new_totals_without_the_person(
+    client, wording, uk_areas, django_capture_on_commit_callbacks
+):
+    """Partners' webhooks hear of every count change: the areas' new totals by GSS
+    code, and nothing about who pledged."""
+    from campaign.events import pledge_counts_changed
+
+    heard = []
+
+    def listener(sender, counts, **kwargs):
+        heard.append(counts)
+
+    pledge_counts_changed.connect(listener, dispatch_uid="test-pledge-listener")
+    try:
+        make_pledge(client, django_capture_on_commit_callbacks)
+        assert heard == []  # a pledge not yet confirmed changes no count
+        follow(
+            client,
+            django_capture_on_commit_callbacks,
+            confirm_link(mail.outbox[0]),
+        )
+    finally:
+        pledge_counts_changed.disconnect(dispatch_uid="test-pledge-listener")
+    area = blackburn()
+    codes = {area.gss_code, area.region.gss_code, area.nation.gss_code}
+    assert heard == [
+        {"changed": dict.fromkeys(codes, 1), "totals": dict.fromkeys(codes, 1)}
+    ]
+    assert "nadia" not in str(heard).lower()

@@ -134,3 +134,16 @@ def test_the_demo_is_a_living_campaign(uk_areas, client):
     page = client.get(response.url).content.decode()
     assert "Your MP" in page
     assert "local election 2027" in page
+
+
+def test_the_demo_has_a_pledge_to_sign_and_counts_to_show(uk_areas, client):
+    from campaign import selectors
+    from campaign.models import Pledge
+
+    seed()
+    assert client.get("/pledge/").status_code == 200
+    total = Pledge.objects.filter(status="confirmed").count()
+    assert total > 0
+    assert selectors.pledge_total() == total  # counted through the counters
+    seed()
+    assert Pledge.objects.count() == total  # a second run adds none

@@ -5,7 +5,7 @@ every app keeps what it seeds in its own ``demo.py``."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from campaign.demo import seed_stances
+from campaign.demo import seed_pledges, seed_stances
 from cms.demo import seed_site
 from cms.demo_translations import seed_translations
 from network.demo import seed_network
@@ -29,6 +29,8 @@ class Command(BaseCommand):
         for line in report.lines():
             self.stdout.write(line)
         for line in seed_stances():
+            self.stdout.write(line)
+        for line in seed_pledges():
             self.stdout.write(line)
         for line in seed_join_requests():
             self.stdout.write(line)
