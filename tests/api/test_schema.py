@@ -21,6 +21,10 @@ from config.wsgi import application
 
 pytestmark = pytest.mark.django_db
 
+# The site gzips answers for clients that accept it; the in-process WSGI client
+# does not unpack them, so these calls ask for plain bodies, as curl does.
+PLAIN = {"Accept-Encoding": "identity"}
+
 
 def test_schema_is_valid_openapi_without_warnings(tmp_path):
     # --validate checks against the OpenAPI 3 JSON schema; --fail-on-warn turns
@@ -136,7 +140,7 @@ HYPOTHESIS = settings(
 @HYPOTHESIS
 @override_settings(API_THROTTLE_ANON="100000/minute")
 def test_every_operation_conforms_anonymously(case, directory, in_test_transaction):
-    case.call_and_validate(checks=CHECKS)
+    case.call_and_validate(headers=PLAIN, checks=CHECKS)
 
 
 @schema.parametrize()
@@ -145,4 +149,6 @@ def test_every_operation_conforms_with_a_network_key(
     case, directory, make_key, in_test_transaction
 ):
     key = make_key("network", rate="100000/hour")
-    case.call_and_validate(headers={"Authorization": f"Api-Key {key}"}, checks=CHECKS)
+    case.call_and_validate(
+        headers={**PLAIN, "Authorization": f"Api-Key {key}"}, checks=CHECKS
+    )
