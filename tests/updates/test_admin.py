@@ -20,6 +20,14 @@ from updates.models import (
 
 pytestmark = pytest.mark.django_db
 
+# The edit form's inline for translations (none here): its management fields.
+NO_TRANSLATIONS = {
+    "translations-TOTAL_FORMS": "0",
+    "translations-INITIAL_FORMS": "0",
+    "translations-MIN_NUM_FORMS": "0",
+    "translations-MAX_NUM_FORMS": "1000",
+}
+
 EDITOR_PERMS = ("add_mailing", "change_mailing", "view_mailing", "view_subscriber")
 
 
@@ -63,6 +71,7 @@ def test_editor_writes_previews_and_test_sends_a_mailing(admin_client_for, make_
     response = client.post(
         url("updates_mailing:add"),
         {
+            **NO_TRANSLATIONS,
             "subject": "Meeting in the town hall",
             "body": '{"blocks": [{"key": "a", "type": "unstyled", "text": '
             '"Come along on Thursday.", "depth": 0, "inlineStyleRanges": [], '
@@ -134,7 +143,8 @@ def test_sent_mailing_cannot_be_edited_or_deleted(admin_client_for, make_staff):
         make_staff(*EDITOR_PERMS, "delete_mailing", username="ed")
     )
     response = client.post(
-        url("updates_mailing:edit", mailing.pk), {"subject": "Changed", "body": "{}"}
+        url("updates_mailing:edit", mailing.pk),
+        {**NO_TRANSLATIONS, "subject": "Changed", "body": "{}"},
     )
     assert response.status_code == 302
     assert refused(client.post(url("updates_mailing:delete", mailing.pk)))

@@ -14,6 +14,14 @@ from updates import selectors
 from updates.models import Mailing, MailingStatus
 
 pytestmark = pytest.mark.django_db
+
+# The edit form's inline for translations (none here): its management fields.
+NO_TRANSLATIONS = {
+    "translations-TOTAL_FORMS": "0",
+    "translations-INITIAL_FORMS": "0",
+    "translations-MIN_NUM_FORMS": "0",
+    "translations-MAX_NUM_FORMS": "1000",
+}
 SHOWS_NONE = re.compile(rb">\s*None\s*<")
 
 EDITOR_PERMS = ("add_mailing", "change_mailing", "view_mailing", "view_subscriber")
@@ -114,7 +122,12 @@ def test_mailing_aimed_at_a_council_reaches_its_constituencies(
     sign_in_as_staff(client, editor)
     response = client.post(
         reverse("updates_mailing:add"),
-        {"subject": "Leeds news", "body": BODY, "target_areas": [leeds.pk]},
+        {
+            **NO_TRANSLATIONS,
+            "subject": "Leeds news",
+            "body": BODY,
+            "target_areas": [leeds.pk],
+        },
     )
     assert response.status_code == 302, response.context["form"].errors
     mailing = Mailing.objects.get(subject="Leeds news")
@@ -131,7 +144,12 @@ def test_a_ward_cannot_be_targeted(client, make_staff, uk_areas):
     sign_in_as_staff(client, make_staff(*EDITOR_PERMS))
     response = client.post(
         reverse("updates_mailing:add"),
-        {"subject": "Ward news", "body": BODY, "target_areas": [ward.pk]},
+        {
+            **NO_TRANSLATIONS,
+            "subject": "Ward news",
+            "body": BODY,
+            "target_areas": [ward.pk],
+        },
     )
     assert response.status_code == 200
     assert "target_areas" in response.context["form"].errors
@@ -141,7 +159,10 @@ def test_a_ward_cannot_be_targeted(client, make_staff, uk_areas):
 def test_inspect_names_the_creator(client, make_staff):
     editor = make_staff(*EDITOR_PERMS, username="writer")
     sign_in_as_staff(client, editor)
-    client.post(reverse("updates_mailing:add"), {"subject": "Mine", "body": BODY})
+    client.post(
+        reverse("updates_mailing:add"),
+        {**NO_TRANSLATIONS, "subject": "Mine", "body": BODY},
+    )
     mailing = Mailing.objects.get(subject="Mine")
     assert mailing.created_by == editor
     html = client.get(reverse("updates_mailing:inspect", args=[mailing.pk])).content
