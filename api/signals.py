@@ -35,9 +35,20 @@ from network.models import (
     Person,
     Role,
 )
+from ops import batching
 
 from .documents import documents_rebuild
 from .models import PersonTombstone
+
+# In a bulk write (ops.batching) each person's documents are rebuilt once, at the
+# end, instead of at every save of their parts.
+batching.register("person documents", documents_rebuild)
+
+
+def _rebuild(person_ids) -> None:
+    if not batching.note("person documents", person_ids):
+        documents_rebuild(person_ids)
+
 
 # People being deleted in this thread: their parts' deletion signals must not
 # write documents for a row about to go.
@@ -71,7 +82,7 @@ def note_withdrawn_profile(sender, instance, raw=False, **kwargs):
 @receiver(post_save, sender=Person, dispatch_uid="api_person_documents")
 def rebuild_person_documents(sender, instance, raw=False, **kwargs):
     if not raw:
-        documents_rebuild([instance.pk])
+        _rebuild([instance.pk])
 
 
 @receiver(pre_delete, sender=Person, dispatch_uid="api_person_deleting")
@@ -101,7 +112,7 @@ def _touch(person_id):
     if not person_id or person_id in deleting:
         return now
     Person.objects.filter(pk=person_id).update(updated_at=now)
-    documents_rebuild([person_id])
+    _rebuild([person_id])
     return now
 
 
@@ -154,7 +165,7 @@ def rebuild_named(sender, instance, created=False, raw=False, **kwargs):
     q = Q()
     for path in NAMED_IN_ANSWERS[sender]:
         q |= Q(**{path: instance.pk})
-    documents_rebuild(Person.objects.filter(q).values_list("pk", flat=True).distinct())
+    _rebuild(Person.objects.filter(q).values_list("pk", flat=True).distinct())
 
 
 for named in NAMED_IN_ANSWERS:

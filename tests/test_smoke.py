@@ -1,16 +1,8 @@
-"""The two pages a newcomer opens first."""
+"""The admin's door answers (the demo home page: tests/cms/test_demo.py)."""
 
 import pytest
-from django.core.management import call_command
 
 pytestmark = pytest.mark.django_db
-
-
-def test_home_page_responds_with_the_campaign_call(client, uk_areas):
-    call_command("seed_demo", verbosity=0)
-    response = client.get("/")
-    assert response.status_code == 200
-    assert b"No ceasefire, no vote" in response.content
 
 
 def test_admin_login_page_responds(client):

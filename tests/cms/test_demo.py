@@ -12,15 +12,31 @@ from cms.models import EventPage, SiteSettings, StandardPage, StatementPage
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def seeded(uk_areas):
-    call_command("seed_demo", verbosity=0)
+# Seeding takes seconds: one seed, then a subtest per promise about the site it
+# builds, so a failure still names what broke.
 
 
-def test_seed_builds_the_site_once(client, seeded):
-    pages_before = Page.objects.count()
+def test_the_demo_site(client, uk_areas, subtests):
     call_command("seed_demo", verbosity=0)
-    assert Page.objects.count() == pages_before
+    with subtests.test("the home page carries the campaign's call"):
+        response = client.get("/")
+        assert response.status_code == 200
+        assert b"No ceasefire, no vote" in response.content
+    with subtests.test("every page of the site answers"):
+        check_the_site(client)
+    with subtests.test("two conference sessions, London and Blackburn"):
+        check_two_conference_sessions()
+    with subtests.test("the privacy notice describes what is stored"):
+        check_privacy_notice()
+    with subtests.test("the home page and the statement in every language"):
+        check_every_language(client)
+    with subtests.test("seeding again builds nothing twice"):
+        pages_before = Page.objects.count()
+        call_command("seed_demo", verbosity=0)
+        assert Page.objects.count() == pages_before
+
+
+def check_the_site(client):
     urls = [
         "/",
         "/statements/",
@@ -42,7 +58,7 @@ def test_seed_builds_the_site_once(client, seeded):
     assert len(settings.main_menu) == 4
 
 
-def test_two_conference_sessions_london_and_blackburn(seeded):
+def check_two_conference_sessions():
     london = EventPage.objects.get(slug="london-conference-session")
     blackburn = EventPage.objects.get(slug="blackburn-conference-session")
     assert (london.start.month, london.start.day) == (3, 2)
@@ -59,7 +75,7 @@ def test_two_conference_sessions_london_and_blackburn(seeded):
     assert all(person.public_profile for person in hosts)
 
 
-def test_privacy_notice_describes_what_is_stored(seeded):
+def check_privacy_notice():
     text = str(StandardPage.objects.get(slug="privacy").body).lower()
     for stored in ("access needs", "email address", "consent", "public profile"):
         assert stored in text
@@ -71,7 +87,7 @@ def test_demo_events_stay_upcoming():
     assert next_occurrence(3, 2, today=date(2027, 3, 2)) == date(2028, 3, 2)
 
 
-def test_the_home_page_and_the_statement_read_in_every_language(client, seeded):
+def check_every_language(client):
     headlines = {
         "cy": "Dim cadoediad, dim pleidlais",
         "ur": "جنگ بندی نہیں، تو ووٹ نہیں",
@@ -93,7 +109,3 @@ def test_the_home_page_and_the_statement_read_in_every_language(client, seeded):
         assert page.status_code == 200
         assert translated.title in page.content.decode()
         assert translated.title != statement.title
-    # Running the seed again changes nothing.
-    pages = Page.objects.count()
-    call_command("seed_demo", verbosity=0)
-    assert Page.objects.count() == pages

@@ -41,8 +41,46 @@ def snapshot():
     )
 
 
-def test_seed_builds_a_network_across_the_five_councils(uk_areas):
+# Seeding takes seconds: each test seeds once and checks everything that state
+# shows, one subtest per promise, so a failure still names what broke.
+
+
+def test_the_demo_network(uk_areas, client, subtests):
     seed()
+    with subtests.test("a network across the five councils"):
+        check_network_across_the_five_councils()
+    with subtests.test("people are obviously fictional"):
+        check_people_are_obviously_fictional()
+    with subtests.test("the campaign home page is the site's root"):
+        site = Site.objects.get(is_default_site=True)
+        assert isinstance(site.root_page.specific, HomePage)
+        assert site.root_page.live
+    with subtests.test("a living campaign"):
+        check_a_living_campaign(client)
+    with subtests.test("a pledge to sign and counts to show"):
+        check_a_pledge_to_sign(client)
+    with subtests.test("the API's stored documents equal a rebuild from scratch"):
+        check_documents_are_current()
+
+
+def test_seeding_twice_duplicates_nothing_and_is_deterministic(uk_areas):
+    from campaign.models import Pledge
+
+    seed()
+    first = snapshot()
+    pledges = Pledge.objects.count()
+    output = seed()
+    assert snapshot() == first
+    assert Pledge.objects.count() == pledges  # a second run adds none
+    assert "0 people created" in output
+    # The same people again after they are gone.
+    names = sorted(Person.objects.values_list("name", flat=True))
+    Person.objects.all().delete()
+    seed()
+    assert sorted(Person.objects.values_list("name", flat=True)) == names
+
+
+def check_network_across_the_five_councils():
     councillors = Role.objects.filter(kind=RoleKind.COUNCILLOR).select_related(
         "area__parent"
     )
@@ -65,43 +103,18 @@ def test_seed_builds_a_network_across_the_five_councils(uk_areas):
     assert Group.objects.filter(memberships__isnull=False).distinct().count() >= 4
 
 
-def test_seed_people_are_obviously_fictional(uk_areas):
-    seed()
+def check_people_are_obviously_fictional():
     for person in Person.objects.all():
         assert person.bio.startswith("Fictional demo profile.")
     emails = ContactDetail.objects.filter(kind="email").values_list("value", flat=True)
     assert all(e.endswith(("@example.org", "@example.net")) for e in emails)
 
 
-def test_seed_makes_the_campaign_home_page_the_site_root(uk_areas):
-    seed()
-    site = Site.objects.get(is_default_site=True)
-    assert isinstance(site.root_page.specific, HomePage)
-    assert site.root_page.live
-
-
-def test_seeding_twice_duplicates_nothing(uk_areas):
-    seed()
-    first = snapshot()
-    output = seed()
-    assert snapshot() == first
-    assert "0 people created" in output
-
-
-def test_seed_is_deterministic(uk_areas):
-    seed()
-    names = sorted(Person.objects.values_list("name", flat=True))
-    Person.objects.all().delete()
-    seed()
-    assert sorted(Person.objects.values_list("name", flat=True)) == names
-
-
-def test_the_demo_is_a_living_campaign(uk_areas, client):
+def check_a_living_campaign(client):
     from campaign.models import StanceEvent
     from network.models import Election, NetworkStatus
     from network.postcodes import EXAMPLE_POSTCODE
 
-    seed()
     mps = Role.objects.filter(kind=RoleKind.MP, end_date__isnull=True)
     assert mps.count() >= 30
     asked_mps = StanceEvent.objects.filter(candidacy__kind=RoleKind.MP)
@@ -136,14 +149,30 @@ def test_the_demo_is_a_living_campaign(uk_areas, client):
     assert "local election 2027" in page
 
 
-def test_the_demo_has_a_pledge_to_sign_and_counts_to_show(uk_areas, client):
+def check_a_pledge_to_sign(client):
     from campaign import selectors
     from campaign.models import Pledge
 
-    seed()
     assert client.get("/pledge/").status_code == 200
     total = Pledge.objects.filter(status="confirmed").count()
     assert total > 0
     assert selectors.pledge_total() == total  # counted through the counters
-    seed()
-    assert Pledge.objects.count() == total  # a second run adds none
+
+
+def check_documents_are_current():
+    """The seed builds each person's documents once, at its end (ops.batching):
+    they must be what a rebuild from scratch makes."""
+    from api.documents import documents_rebuild_all
+    from api.models import PersonDocument
+
+    def stored():
+        return {
+            (row.person_id, row.audience): row.document
+            for row in PersonDocument.objects.all()
+        }
+
+    seeded = stored()
+    assert len({person for person, _ in seeded}) == Person.objects.count()
+    PersonDocument.objects.all().delete()
+    documents_rebuild_all()
+    assert stored() == seeded

@@ -11,6 +11,7 @@ from cms.demo_translations import seed_translations
 from network.demo import seed_network
 from network.members.demo import seed_join_requests
 from network.models import Area, AreaType
+from ops.batching import batch
 from updates.demo import seed_updates
 
 
@@ -25,6 +26,12 @@ class Command(BaseCommand):
         if not Area.objects.filter(area_type=AreaType.WARD).exists():
             raise CommandError("No areas yet: run `manage.py load_areas` first.")
         out = self.stdout if options["verbosity"] > 0 else None
+        # One transaction, with each person's API documents built once at its end
+        # rather than at every save of their roles, contacts and stances.
+        with batch():
+            self.seed(out)
+
+    def seed(self, out):
         report = seed_network(out=out)
         for line in report.lines():
             self.stdout.write(line)
