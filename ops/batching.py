@@ -48,6 +48,8 @@ def batch():
         with transaction.atomic():
             yield
             pending, _state.pending = _state.pending, None
+            if transaction.get_rollback():
+                return  # a dry run: nothing written is kept, so nothing follows
             # Outside the batch now: anything the finishers change is done at once.
             for name, items in pending.items():
                 _finishers[name](items)

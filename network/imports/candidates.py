@@ -49,6 +49,7 @@ from network.models import (
 )
 from network.models.people import ELECTION_ID_RE, unique_slug
 from network.progress import Progress
+from ops.batching import batch
 from ops.pagecache import purge_public_pages
 
 EXPORT_COLUMNS = {
@@ -538,7 +539,9 @@ def import_candidates(
         ]
         rows = kept
 
-    with transaction.atomic():
+    # One transaction (nothing half-written); what follows each change, such as the
+    # API's documents of a person, is done once per person at its end.
+    with batch():
         areas, parties, elections = AreaFinder(), PartyFinder(report), {}
         seen: dict[tuple[str, str], int] = {}
         progress = Progress(out, "Candidates", len(rows))

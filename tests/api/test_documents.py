@@ -275,3 +275,28 @@ def test_a_made_up_list_cursor_is_a_400_naming_it(directory, network, values):
     response = network.get(f"/api/v1/people/?cursor={cursor}")
     assert response.status_code == 400
     assert "cursor" in response.json()
+
+
+def test_a_bulk_write_builds_each_document_once_at_its_end(directory):
+    """Imports and the seed write inside ops.batching.batch(): a person changed many
+    times there gets their documents built once, when the batch ends, equal to a
+    rebuild from scratch; a batch that fails leaves the documents as they were."""
+    from ops.batching import batch
+
+    amira = directory["amira"]
+    before = stored()
+    with batch():
+        for n in range(3):
+            ContactFactory(person=amira, value=f"bulk{n}@example.org")
+        # Not yet: the work waits for the end of the batch.
+        assert stored() == before
+    after = stored()
+    assert after != before
+    PersonDocument.objects.all().delete()
+    documents_rebuild_all()
+    assert stored() == after
+
+    with pytest.raises(RuntimeError), batch():
+        ContactFactory(person=amira, value="lost@example.org")
+        raise RuntimeError("the import fails half-way")
+    assert stored() == after
