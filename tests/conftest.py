@@ -175,5 +175,7 @@ def site_pages(db):
 
 def pytest_collection_modifyitems(config, items):
     """Run browser tests last: their live server empties the database after each
-    test, and the tests before them then keep the UK areas loaded once."""
-    items.sort(key=lambda item: "e2e" in item.keywords)
+    test, and the tests before them then keep the UK areas loaded once. Within
+    each group the long tests go first, so that parallel workers are not left
+    waiting on one of them at the end."""
+    items.sort(key=lambda item: ("e2e" in item.keywords, "long" not in item.keywords))

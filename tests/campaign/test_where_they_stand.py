@@ -273,6 +273,7 @@ def private_strings() -> set[str]:
     return {line for s in strings for line in s.splitlines() if len(line) > 6}
 
 
+@pytest.mark.long
 def test_public_pages_show_no_private_data(client, uk_areas, superuser):
     call_command("seed_demo", verbosity=0)
     blackburn = seat("Blackburn")

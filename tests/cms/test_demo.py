@@ -9,7 +9,7 @@ from wagtail.models import Locale, Page
 from cms.demo import next_occurrence
 from cms.models import EventPage, SiteSettings, StandardPage, StatementPage
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.long]
 
 
 # Seeding takes seconds: one seed, then a subtest per promise about the site it

@@ -3,6 +3,7 @@ documentation work under the strict policy, the Wagtail admin's editors under it
 looser one, and nothing on any of them is refused (a refusal would mean a broken
 feature, or a policy looser than the page needs)."""
 
+import pytest
 from django.conf import settings
 from django.test import Client
 
@@ -36,6 +37,7 @@ def visit(page, path) -> str:
     return response.headers["content-security-policy"]
 
 
+@pytest.mark.long
 def test_site_api_docs_and_admin_load_fully_under_their_policies(
     page, live_server, superuser, uk_areas
 ):

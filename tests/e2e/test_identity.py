@@ -85,6 +85,7 @@ def test_the_header_folds_on_a_phone_and_opens_without_javascript(new_tab):
     assert wide.get_by_role("link", name="Get updates").first.is_visible()
 
 
+@pytest.mark.long
 def test_phone_pages_never_scroll_sideways_and_pass_axe(
     new_tab, uk_areas, assert_no_axe_violations
 ):

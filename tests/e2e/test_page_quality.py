@@ -28,7 +28,7 @@ from network.models import Area
 from tests.e2e.conftest import BROWSER_TEST, CHROMIUM, IN_CI, ensure_wagtail_roots
 from tests.factories import CandidacyFactory, build_site_pages
 
-pytestmark = BROWSER_TEST
+pytestmark = [*BROWSER_TEST, pytest.mark.long]
 
 LIGHTHOUSE = (
     Path(settings.BASE_DIR) / ".lighthouse" / "node_modules" / ".bin" / "lighthouse"

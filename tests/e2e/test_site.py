@@ -3,6 +3,7 @@ and axe-core's WCAG 2.2 AA checks on each."""
 
 import re
 
+import pytest
 from django.core import mail
 
 from cms.models import Registration
@@ -12,6 +13,7 @@ from tests.factories import build_site_pages
 pytestmark = BROWSER_TEST
 
 
+@pytest.mark.long
 def test_visitor_reads_every_page_type_and_registers(page, assert_no_axe_violations):
     site = build_site_pages()
     for url, heading in [

@@ -4,6 +4,8 @@ browser, with axe-core's WCAG 2.2 AA checks on both pages."""
 import re
 from datetime import date
 
+import pytest
+
 from campaign.services import stance_record
 from network.models import Area, ContactDetail, Visibility
 from tests.e2e.conftest import BROWSER_TEST
@@ -14,6 +16,7 @@ pytestmark = BROWSER_TEST
 EVERY_IMPACT = ("minor", "moderate", "serious", "critical")
 
 
+@pytest.mark.long
 def test_from_a_postcode_to_the_candidates(page, uk_areas, assert_no_axe_violations):
     blackburn = Area.objects.get(area_type="constituency", name="Blackburn")
     backer = CandidacyFactory(area=blackburn, person__name="Bea Backer")

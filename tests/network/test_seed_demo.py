@@ -17,7 +17,7 @@ from network.models import (
     Visibility,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.long]
 
 
 def seed() -> str:

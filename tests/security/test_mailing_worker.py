@@ -125,6 +125,7 @@ def sink():
         controller.stop()
 
 
+@pytest.mark.long
 def test_a_killed_worker_s_mailing_is_finished_by_a_fresh_worker_each_once(
     sink, tmp_path
 ):

@@ -138,6 +138,7 @@ def test_deploy_checks_want_https_links_and_a_background_worker(settings):
     assert not {"updates.W001", "updates.W002"} & ids
 
 
+@pytest.mark.long
 def test_seed_demo_builds_the_updates_list_once(uk_areas):
     from io import StringIO
 
