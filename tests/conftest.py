@@ -173,9 +173,31 @@ def site_pages(db):
     return build_site_pages()
 
 
+def _database_kind(item):
+    """0 for tests inside a rolled-back transaction, 1 for tests that commit
+    (their database is emptied afterwards, UK areas included), 2 for tests
+    without a database: pytest-django's own order, which sorting must keep."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    commits = "transactional_db" in fixtures or "live_server" in fixtures
+    if marker is not None:
+        commits = commits or marker.kwargs.get("transaction", False)
+        commits = commits or marker.kwargs.get("reset_sequences", False)
+    if commits:
+        return 1
+    return 0 if marker is not None or "db" in fixtures else 2
+
+
 def pytest_collection_modifyitems(config, items):
     """Run browser tests last: their live server empties the database after each
-    test, and the tests before them then keep the UK areas loaded once. Within
-    each group the long tests go first, so that parallel workers are not left
-    waiting on one of them at the end."""
-    items.sort(key=lambda item: ("e2e" in item.keywords, "long" not in item.keywords))
+    test, and the tests before them then keep the UK areas loaded once. For the
+    same reason tests that commit run after those that roll back. Within each
+    group the long tests go first, so that parallel workers are not left waiting
+    on one of them at the end."""
+    items.sort(
+        key=lambda item: (
+            "e2e" in item.keywords,
+            _database_kind(item),
+            "long" not in item.keywords,
+        )
+    )
