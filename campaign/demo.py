@@ -11,6 +11,7 @@ import random
 from collections import defaultdict
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -479,8 +480,10 @@ def seed_pledges() -> list[str]:
     from campaign.models import Pledge, PledgeStatus, PledgeWording
     from campaign.services import pledge_counts_change
 
+    # The English words: the translations below share their version.
     wording, _ = PledgeWording.objects.get_or_create(
         version=DEMO_WORDING_VERSION,
+        language=settings.LANGUAGE_CODE,
         defaults={
             "statement": (
                 "I will not vote for any candidate who refuses to call for a "
