@@ -380,8 +380,9 @@ def seed_network(*, out=None) -> SeedReport:
 
 # Demo people's photos are drawn here, not photographed: each is the person's
 # initials over a few shapes in colours drawn from their name, so every run draws
-# the same picture. They are the project's own work, under its licence
-# (AGPL-3.0-or-later), and show nobody real.
+# the same picture. They show nobody. They are the project's own work, under its
+# licence (AGPL-3.0-or-later); the drawn images may also be reused on any terms
+# (CC0 1.0), like the demo pictures of cms/illustrations.py (docs/cms.md).
 AVATAR_SIDE = 400
 AVATAR_BACKGROUNDS = ["#0b6e4f", "#1d4e89", "#6a2c70", "#8a4b08", "#2f5d50", "#7a1f3d"]
 AVATAR_SHAPES = ["#f2c14e", "#f78154", "#5fad56", "#4d9de0", "#e15554", "#f4f1de"]
