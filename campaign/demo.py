@@ -11,6 +11,7 @@ import random
 from collections import defaultdict
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -481,6 +482,7 @@ def seed_pledges() -> list[str]:
 
     wording, _ = PledgeWording.objects.get_or_create(
         version=DEMO_WORDING_VERSION,
+        language=settings.LANGUAGE_CODE,
         defaults={
             "statement": (
                 "I will not vote for any candidate who refuses to call for a "

@@ -249,3 +249,88 @@ def test_a_form_with_errors_reads_in_the_language(client, multilingual_site):
     assert "ایک مسئلہ ہے" in html  # "There is a problem"
     assert not untranslated_on(html, "ur")
     assert 'dir="rtl"' in html
+
+
+# ---------------------------------------------------------------- sign-in pages
+
+
+def allauth_english() -> set[str]:
+    """django-allauth's English, as its catalogue and our en_GB rewording write
+    it: seen on a page in another language, one of its strings was missed
+    (network/members/allauth_words.py lists those the sign-in pages show)."""
+    import allauth
+
+    source = Path(allauth.__file__).parent / "locale" / "en" / "LC_MESSAGES"
+    found = set()
+    for entry in polib.pofile(str(source / "django.po")):
+        if entry.msgid and not entry.msgid_plural and len(entry.msgid) > 2:
+            if not PLACEHOLDER.search(entry.msgid) and "<" not in entry.msgid:
+                found.add(entry.msgid)
+    found |= {e.msgstr for e in catalogue("en_GB") if e.msgstr}
+    return found
+
+
+def signed_out_reader_paths() -> list[str]:
+    return [
+        "/accounts/login/",
+        "/accounts/login/code/",
+        "/accounts/password/reset/",
+        "/accounts/password/reset/done/",
+        "/accounts/password/reset/key/1-set-password/",
+        "/network/join/",
+        "/network/join/thanks/",
+        "/network/invitation/not-a-valid-link/",
+    ]
+
+
+def signed_in_reader_paths() -> list[str]:
+    return ["/network/", "/accounts/logout/", "/network/delete-account/"]
+
+
+@pytest.mark.django_db
+def test_sign_in_and_member_pages_read_in_the_readers_language(
+    client, site_pages, make_member
+):
+    """The member area and sign-in have one address: the reader's choice (the
+    switcher's cookie) picks the language. No English left, neither the site's
+    nor allauth's."""
+    allauth_words = allauth_english()
+    english_login = client.get("/accounts/login/").content.decode()
+    collector = TextCollector()
+    collector.feed(english_login)
+    assert "Forgot your password?" in set(collector.chunks) & allauth_words
+
+    member = make_member(name="Mina Member")
+    for language in LOCALES:
+        direction = "rtl" if language == "ur" else "ltr"
+        client.logout()
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        for signed_in, paths in (
+            (False, signed_out_reader_paths()),
+            (True, signed_in_reader_paths()),
+        ):
+            if signed_in:
+                client.force_login(member)
+            for path in paths:
+                response = client.get(path)
+                expected = 404 if "not-a-valid-link" in path else 200
+                assert response.status_code == expected, (language, path)
+                html = response.content.decode()
+                assert f'<html lang="{language}" dir="{direction}">' in html, path
+                left = untranslated_on(html, language)
+                collector = TextCollector()
+                collector.feed(html)
+                left |= set(collector.chunks) & allauth_words
+                assert not left, f"{language} {path} shows in English: {sorted(left)}"
+
+
+@pytest.mark.django_db
+def test_a_sign_in_error_reads_in_the_readers_language(client, make_member):
+    make_member(email="mina@example.org")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ur"
+    response = client.post(
+        "/accounts/login/", {"login": "mina@example.org", "password": "wrong one"}
+    )
+    html = response.content.decode()
+    assert "درست نہیں" in html  # "not correct"
+    assert "not correct" not in html
