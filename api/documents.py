@@ -40,6 +40,7 @@ from campaign.selectors import candidacies_with_stance
 from network.models import Affiliation, ContactDetail, GroupMembership, Person, Role
 from network.visibility import Audience, may_see_contact, may_see_person
 
+from .csvrows import person_csv_line
 from .filters import current_roles_q
 from .models import PersonDocument
 
@@ -140,6 +141,7 @@ def documents_rebuild(person_ids: Iterable[int]) -> int:
                         person_id=person.pk,
                         audience=int(audience),
                         document=document,
+                        csv_line=person_csv_line(document),
                         sort_name=person.name,
                         modified=person.updated_at,
                         stale_from=stale_from,
@@ -150,7 +152,13 @@ def documents_rebuild(person_ids: Iterable[int]) -> int:
             rows,
             update_conflicts=True,
             unique_fields=["person", "audience"],
-            update_fields=["document", "sort_name", "modified", "stale_from"],
+            update_fields=[
+                "document",
+                "csv_line",
+                "sort_name",
+                "modified",
+                "stale_from",
+            ],
         )
         # An audience that may no longer see someone loses their document.
         held = PersonDocument.objects.filter(person_id__in=ids).values_list(

@@ -159,6 +159,8 @@ class PersonDocument(models.Model):
         choices=[(0, "public"), (1, "network"), (2, "coordinators")]
     )
     document = models.JSONField()
+    # The document's CSV line (api/csvrows.py), its address relative to the API.
+    csv_line = models.TextField(default="", blank=True)
     # Copies of what the lists sort and page by, so a page is read from one index.
     sort_name = models.CharField(max_length=255)
     modified = models.DateTimeField(help_text="The person's last change.")

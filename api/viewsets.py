@@ -35,6 +35,12 @@ from network.visibility import Audience, audience_for_request
 
 from . import selectors
 from .authentication import PartnerKeyAuthentication, SessionAuthentication
+from .csvrows import (
+    PEOPLE_CSV_COLUMNS,
+    PEOPLE_CSV_HELP,
+    absolute_line,
+    people_csv_header,
+)
 from .documents import absolute, loads, refresh_stale_daily
 from .filters import (
     AreaFilter,
@@ -73,10 +79,6 @@ from .serializers import (
 from .throttles import ApiRateThrottle
 
 NO_OPTIONS = ["get", "post", "put", "patch", "delete", "head"]
-
-
-def _join(items):
-    return "; ".join(str(item) for item in items if item)
 
 
 class ApiViewSet(viewsets.GenericViewSet):
@@ -192,75 +194,6 @@ class DetailMixin:
 # ------------------------------------------------------------------ people
 
 
-def _role_cell(role):
-    where = role["area"] or role["group"] or {}
-    code = f" [{where['gss_code']}]" if "gss_code" in where else ""
-    election = f" ({role['election']['election_id']})" if role["election"] else ""
-    label = f" - {role['affiliation']['name']}" if role["affiliation"] else ""
-    return f"{role['kind']}: {where.get('name', '')}{code}{election}{label}"
-
-
-def _by_kind(row) -> dict:
-    """The row's contact values by kind, worked out once for its five columns."""
-    grouped = row.get("_contacts_by_kind")
-    if grouped is None:
-        grouped = {}
-        for contact in row["contacts"]:
-            grouped.setdefault(contact["kind"], []).append(contact["value"])
-        row["_contacts_by_kind"] = grouped
-    return grouped
-
-
-def _contacts(*kinds):
-    if len(kinds) == 1:
-        (kind,) = kinds
-
-        def cell(row):
-            return _join(_by_kind(row).get(kind, ()))
-
-        return cell
-
-    def mixed(row):  # in the person's own order across the kinds
-        return _join(c["value"] for c in row["contacts"] if c["kind"] in kinds)
-
-    return mixed
-
-
-PEOPLE_CSV_COLUMNS = [
-    ("id", lambda r: r["id"]),
-    ("slug", lambda r: r["slug"]),
-    ("name", lambda r: r["name"]),
-    ("pronouns", lambda r: r["pronouns"]),
-    ("status", lambda r: r["status"]),
-    ("roles", lambda r: _join(_role_cell(role) for role in r["roles"])),
-    (
-        "area_codes",
-        lambda r: _join(
-            role["area"]["gss_code"] for role in r["roles"] if role["area"]
-        ),
-    ),
-    (
-        "party_history",
-        lambda r: _join(
-            f"{spell['party']['name']} {spell['start_date'] or ''}"
-            f" to {spell['end_date'] or 'now'}"
-            for spell in r["party_history"]
-        ),
-    ),
-    ("groups", lambda r: _join(g["name"] for g in r["groups"])),
-    ("email", _contacts("email")),
-    ("phone", _contacts("phone")),
-    ("website", _contacts("website")),
-    (
-        "social",
-        _contacts("x", "facebook", "instagram", "bluesky", "mastodon", "tiktok"),
-    ),
-    ("address", _contacts("address")),
-    ("modified", lambda r: r["modified"]),
-    ("url", lambda r: r["url"]),
-]
-
-
 def parse_since(raw: str):
     """``modified_since`` in UTC: databases reject some offsets a valid ISO 8601
     time may carry, and the earliest dates cannot shift at all."""
@@ -270,19 +203,6 @@ def parse_since(raw: str):
         raise ValidationError(
             {"modified_since": "An ISO 8601 date and time, e.g. 2026-05-01T00:00Z."}
         ) from None
-
-
-PEOPLE_CSV_HELP = {
-    "id": "Never changes; key your copy on it.",
-    "roles": "Current roles, each as `kind: area [GSS code] (election) - label`.",
-    "area_codes": "GSS codes of the areas of the current roles.",
-    "party_history": "Each spell as `party start to end` (`now` while current).",
-    "groups": "Names of the groups they belong to.",
-    "email": "Contact details of each kind your access allows.",
-    "social": "Social media addresses.",
-    "modified": "When the person last changed (ISO 8601).",
-    "url": "The person in this API.",
-}
 
 
 class StoredJSON(Response):
@@ -438,16 +358,26 @@ class PeopleListMixin:
         return StoredJSON(absolute(text, self.api_root))
 
     def stream_documents(self, documents):
-        """Every matching person, a chunk of stored documents at a time."""
+        """Every matching person's stored CSV line, a chunk at a time, with its
+        address made absolute: no document is parsed and no cell written here."""
         root = self.api_root
-        rows = (
-            loads(text, root)
-            for text in documents.values_list("text", flat=True).iterator(
-                chunk_size=self.csv_chunk_size
-            )
+        lines = documents.values_list("csv_line", flat=True).iterator(
+            chunk_size=self.csv_chunk_size
         )
+
+        def chunks():
+            yield people_csv_header()
+            pending = []
+            for line in lines:
+                pending.append(absolute_line(line, root))
+                if len(pending) == self.csv_chunk_size:
+                    yield "".join(pending)
+                    pending = []
+            if pending:
+                yield "".join(pending)
+
         response = StreamingHttpResponse(
-            csv_lines(self.csv_columns, rows), content_type="text/csv; charset=utf-8"
+            chunks(), content_type="text/csv; charset=utf-8"
         )
         name = self.basename.replace("-", "_")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'

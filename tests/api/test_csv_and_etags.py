@@ -6,6 +6,9 @@ import io
 import pytest
 from django.http import StreamingHttpResponse
 
+from api.csvrows import PEOPLE_CSV_COLUMNS
+from api.renderers import safe_cell
+
 from .conftest import BWD
 
 pytestmark = pytest.mark.django_db
@@ -55,10 +58,27 @@ def test_csv_errors_are_json(directory, client_as):
 def test_csv_cells_never_run_as_formulas(directory, client_as):
     directory["amira"].bio = "irrelevant"
     directory["amira"].pronouns = '=HYPERLINK("http://example.org")'
+    directory["amira"].name = '@Amira, "Test"'
     directory["amira"].save()
     rows = read_csv(client_as("anonymous").get("/api/v1/people/?format=csv"))
     amira = next(r for r in rows if r["slug"] == "amira-test")
     assert amira["pronouns"].startswith("'=")
+    assert amira["name"] == '\'@Amira, "Test"'
+    assert amira["url"] == "http://testserver/api/v1/people/amira-test/"
+
+
+@pytest.mark.parametrize("caller", ["anonymous", "network_key", "coordinator"])
+def test_csv_rows_are_the_json_answers_cells(directory, client_as, caller):
+    """The stored lines say exactly what the JSON answer says, cell by cell."""
+    client = client_as(caller)
+    json_rows = client.get("/api/v1/people/?page_size=500").json()["results"]
+    rows = read_csv(client.get("/api/v1/people/?format=csv"))
+    expected = [
+        {name: safe_cell(cell(dict(person))) for name, cell in PEOPLE_CSV_COLUMNS}
+        for person in json_rows
+    ]
+    assert rows == expected
+    assert len(rows) >= 2
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 scratch would make, rebuilt in the transaction of the change, never holding what
 an audience may not see, and paged by keyset past the numbered pages."""
 
+import importlib
 from datetime import date, timedelta
 from io import StringIO
 
@@ -35,7 +36,12 @@ def network(client_as):
 
 def stored() -> dict:
     return {
-        (row.person_id, row.audience): (row.document, row.sort_name, row.modified)
+        (row.person_id, row.audience): (
+            row.document,
+            row.csv_line,
+            row.sort_name,
+            row.modified,
+        )
         for row in PersonDocument.objects.all()
     }
 
@@ -82,6 +88,23 @@ def test_every_stored_document_equals_a_rebuild_from_scratch(directory, db):
     assert "new@example.org" in [c["value"] for c in network_doc["contacts"]]
     stance = before[(bilal.pk, int(Audience.PUBLIC))][0]["roles"][0]["stance"]
     assert stance["position"] == "ceasefire"
+    # The CSV lines carry the same changes (and were compared above too).
+    network_line = before[(amira.pk, int(Audience.NETWORK))][1]
+    assert "new@example.org" in network_line
+    assert "Blackburn Independents Renamed" in network_line
+    assert "Independent (renamed)" in network_line
+
+
+def test_the_migration_writes_each_stored_documents_csv_line(directory, db):
+    """Documents stored before CSV lines existed get the line a rebuild writes."""
+    from django.apps import apps
+
+    migration = importlib.import_module("api.migrations.0008_person_document_csv_line")
+    before = stored()
+    PersonDocument.objects.update(csv_line="")
+    migration.fill_csv_lines(apps, None)
+    assert stored() == before
+    assert all(row[1].endswith("/\r\n") for row in before.values())
 
 
 def test_an_audience_has_no_document_of_someone_it_may_not_see(directory, db):
