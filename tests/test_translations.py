@@ -334,3 +334,50 @@ def test_a_sign_in_error_reads_in_the_readers_language(client, make_member):
     html = response.content.decode()
     assert "درست نہیں" in html  # "not correct"
     assert "not correct" not in html
+
+
+# ---------------------------------------------------------------- scripts
+
+JS_STRING = re.compile(r"""(["'`])((?:\\.|(?!\1).)*)\1""")
+JS_WRITES_TEXT = re.compile(
+    r"""(?:textContent|innerText|innerHTML|placeholder|title|alt)\s*=\s*["'`]"""
+    r"""[^"'`]*[A-Za-z]"""
+    r"""|createTextNode\(\s*["'`][^"'`]*[A-Za-z]|setAttribute\(\s*["']"""
+    r"""(?:aria-label|title|placeholder|alt)["']\s*,\s*["'`]"""
+)
+
+
+def prose_in_script(source: str) -> list[str]:
+    """Words a reader would see, written into a script: a string literal with a
+    space and a capital letter or a sentence's punctuation ("Add ", "No area
+    matches that name."), and any text set straight from a literal. Class names
+    ("button button-small"), selectors and header values are not prose."""
+    found = []
+    code = re.sub(r"/\*.*?\*/", "", source, flags=re.S)
+    code = "\n".join(re.sub(r"(^|\s)//.*$", "", line) for line in code.splitlines())
+    for _quote, text in JS_STRING.findall(code):
+        if " " in text and re.search(r"[A-Za-z]{2,}", text):
+            if re.search(r"[A-Z]", text) or re.search(r"[.?!:,]( |$)", text):
+                found.append(text)
+    found += [m.group(0) for m in JS_WRITES_TEXT.finditer(code)]
+    return found
+
+
+def test_the_prose_check_sees_english_in_a_script():
+    assert prose_in_script('li.textContent = "No area matches that name.";')
+    assert prose_in_script('button.textContent = "Add " + area.label;')
+    assert not prose_in_script('button.className = "button button-secondary";')
+    assert not prose_in_script('button.textContent = root.dataset.add + " " + x;')
+    assert not prose_in_script('list.textContent = "";')
+
+
+@pytest.mark.parametrize(
+    "script",
+    sorted(str(p.relative_to(ROOT)) for p in (ROOT / "static").rglob("*.js")),
+)
+def test_scripts_carry_no_english_of_their_own(script):
+    """A script's words come from the page (data attributes rendered by a
+    translated template), so a reader of another language never meets English
+    a script wrote."""
+    found = prose_in_script((ROOT / script).read_text(encoding="utf-8"))
+    assert not found, f"{script} writes English: {found}"
