@@ -437,7 +437,10 @@ def _photo_people():
         roles__area__in=list(seats),
         bio__startswith="Fictional demo profile. Independent candidate",
     )
-    organisers = Person.objects.filter(roles__kind=RoleKind.ORGANISER)
+    # Only the demo's own organisers: the seed may run where real people are.
+    organisers = Person.objects.filter(
+        roles__kind=RoleKind.ORGANISER, bio__startswith="Fictional demo profile"
+    )
     return (candidates | organisers).filter(photo__isnull=True).distinct()
 
 

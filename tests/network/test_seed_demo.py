@@ -209,3 +209,20 @@ def check_documents_are_current():
     PersonDocument.objects.all().delete()
     documents_rebuild_all()
     assert stored() == seeded
+
+
+def test_the_seed_draws_no_photo_for_a_real_organiser(uk_areas, settings, tmp_path):
+    """The demo may be seeded where real people are: only its own get drawings."""
+    from network.demo import seed_photos
+    from tests.factories import PersonFactory, RoleFactory
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    real = PersonFactory(name="Rea Organiser", bio="Runs the Tuesday stall.")
+    RoleFactory(person=real, kind=RoleKind.ORGANISER)
+    demo = PersonFactory(name="Dee Demo", bio="Fictional demo profile. Organiser.")
+    RoleFactory(person=demo, kind=RoleKind.ORGANISER)
+    seed_photos()
+    real.refresh_from_db()
+    demo.refresh_from_db()
+    assert real.photo is None
+    assert demo.photo is not None
