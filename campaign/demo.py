@@ -11,6 +11,7 @@ import random
 from collections import defaultdict
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -404,16 +405,85 @@ DEMO_WORDING_VERSION = "demo-2026-12"
 DEMO_PLEDGE_DOMAIN = "pledge.example.org"
 
 
+# The demo wording in the site's other languages, written by the site's developers
+# and not yet checked by native speakers (docs/translating.md). Urdu and Punjabi
+# verbs in the first person say the speaker's gender: these sentences are built
+# so that everyone can make them as they are.
+PLEDGE_TRANSLATIONS = {
+    "cy": {
+        "title": "Dim cadoediad, dim pleidlais",
+        "statement": (
+            "Ni fyddaf yn pleidleisio dros unrhyw ymgeisydd sy'n gwrthod galw am "
+            "gadoediad yn Gaza. Byddaf yn gofyn i bob ymgeisydd ble maen nhw'n "
+            "sefyll, a byddaf yn dweud wrth fy nghymdogion beth yw eu hateb."
+        ),
+        "consent": (
+            "Rwy'n cytuno bod yr ymgyrch yn cadw fy enw, fy nghyfeiriad e-bost a "
+            "fy etholaeth i gyfrif fy addewid. Mae hyn yn dangos fy marn "
+            "wleidyddol, sy'n ddata categori arbennig: ni chaiff byth ei gyhoeddi "
+            "gyda fy enw na'i rannu â phartneriaid, a gallaf dynnu'n ôl unrhyw bryd."
+        ),
+    },
+    "ur": {
+        "title": "جنگ بندی نہیں تو ووٹ نہیں",
+        "statement": (
+            "میرا ووٹ کسی ایسے امیدوار کو نہیں ملے گا جو غزہ میں جنگ بندی کا "
+            "مطالبہ کرنے سے انکار کرے۔ ہر امیدوار سے اس کا موقف پوچھنا اور اس کا "
+            "جواب اپنے پڑوسیوں تک پہنچانا میرا عہد ہے۔"
+        ),
+        "consent": (
+            "مجھے منظور ہے کہ مہم میرا عہد گننے کے لیے میرا نام، ای میل پتہ اور "
+            "حلقہ محفوظ رکھے۔ اس سے میری سیاسی رائے ظاہر ہوتی ہے، جو خاص زمرے کا "
+            "ڈیٹا ہے: یہ کبھی میرے نام کے ساتھ شائع نہیں کی جاتی اور نہ شراکت "
+            "داروں کو دی جاتی ہے، اور مجھے کسی بھی وقت اپنا عہد واپس لینے کا حق ہے۔"
+        ),
+    },
+    "bn": {
+        "title": "যুদ্ধবিরতি নেই, ভোট নেই",
+        "statement": (
+            "গাজায় যুদ্ধবিরতির দাবি জানাতে যে প্রার্থী অস্বীকার করবেন, আমি তাঁকে "
+            "ভোট দেব না। আমি প্রত্যেক প্রার্থীকে জিজ্ঞেস করব তাঁদের অবস্থান কী, "
+            "এবং তাঁদের উত্তর আমার প্রতিবেশীদের জানাব।"
+        ),
+        "consent": (
+            "আমি সম্মতি দিচ্ছি যে আমার অঙ্গীকার গণনার জন্য প্রচারাভিযান আমার নাম, "
+            "ইমেল ঠিকানা ও নির্বাচনী এলাকা রাখবে। এতে আমার রাজনৈতিক মত প্রকাশ পায়, "
+            "যা বিশেষ শ্রেণির তথ্য: এটি কখনও আমার নামসহ প্রকাশ করা হয় না বা "
+            "সহযোগীদের সঙ্গে ভাগ করা হয় না, এবং আমি যেকোনো সময় তা প্রত্যাহার "
+            "করতে পারি।"
+        ),
+    },
+    "pa": {
+        "title": "ਜੰਗਬੰਦੀ ਨਹੀਂ, ਵੋਟ ਨਹੀਂ",
+        "statement": (
+            "ਮੇਰੀ ਵੋਟ ਕਿਸੇ ਵੀ ਅਜਿਹੇ ਉਮੀਦਵਾਰ ਨੂੰ ਨਹੀਂ ਮਿਲੇਗੀ ਜੋ ਗਾਜ਼ਾ ਵਿੱਚ "
+            "ਜੰਗਬੰਦੀ ਦੀ ਮੰਗ ਕਰਨ ਤੋਂ ਇਨਕਾਰ ਕਰੇ। ਹਰ ਉਮੀਦਵਾਰ ਤੋਂ ਉਸ ਦਾ ਪੱਖ "
+            "ਪੁੱਛਣਾ ਅਤੇ ਉਸ ਦਾ ਜਵਾਬ ਆਪਣੇ ਗੁਆਂਢੀਆਂ ਤੱਕ ਪਹੁੰਚਾਉਣਾ ਮੇਰਾ ਪ੍ਰਣ ਹੈ।"
+        ),
+        "consent": (
+            "ਮੈਨੂੰ ਮਨਜ਼ੂਰ ਹੈ ਕਿ ਮੁਹਿੰਮ ਮੇਰਾ ਪ੍ਰਣ ਗਿਣਨ ਲਈ ਮੇਰਾ ਨਾਮ, ਈਮੇਲ ਪਤਾ "
+            "ਅਤੇ ਹਲਕਾ ਰੱਖੇ। ਇਸ ਤੋਂ ਮੇਰੀ ਸਿਆਸੀ ਰਾਏ ਪਤਾ ਲੱਗਦੀ ਹੈ, ਜੋ ਖ਼ਾਸ ਸ਼੍ਰੇਣੀ "
+            "ਦਾ ਡਾਟਾ ਹੈ: ਇਹ ਕਦੇ ਮੇਰੇ ਨਾਮ ਨਾਲ ਪ੍ਰਕਾਸ਼ਿਤ ਨਹੀਂ ਕੀਤੀ ਜਾਂਦੀ ਅਤੇ ਨਾ "
+            "ਹੀ ਭਾਈਵਾਲਾਂ ਨਾਲ ਸਾਂਝੀ ਕੀਤੀ ਜਾਂਦੀ ਹੈ, ਅਤੇ ਮੈਨੂੰ ਕਿਸੇ ਵੀ ਵੇਲੇ ਆਪਣਾ "
+            "ਪ੍ਰਣ ਵਾਪਸ ਲੈਣ ਦਾ ਹੱਕ ਹੈ।"
+        ),
+    },
+}
+
+
 def seed_pledges() -> list[str]:
-    """The pledge's wording, and confirmed pledges in the demo's seats so the
-    counters, the map's pledge mode and the home page have something to show.
+    """The pledge's wording (in every language), and confirmed pledges in the
+    demo's seats so the counters, the map's pledge mode and the home page have
+    something to show.
     The pledgers are fictional, at a reserved example domain, and are counted
     through the same service as real confirmations."""
     from campaign.models import Pledge, PledgeStatus, PledgeWording
     from campaign.services import pledge_counts_change
 
+    # The English words: the translations below share their version.
     wording, _ = PledgeWording.objects.get_or_create(
         version=DEMO_WORDING_VERSION,
+        language=settings.LANGUAGE_CODE,
         defaults={
             "statement": (
                 "I will not vote for any candidate who refuses to call for a "
@@ -429,6 +499,10 @@ def seed_pledges() -> list[str]:
             ),
         },
     )
+    for language, words in PLEDGE_TRANSLATIONS.items():
+        PledgeWording.objects.get_or_create(
+            version=wording.version, language=language, defaults=words
+        )
     if Pledge.objects.filter(email_domain=DEMO_PLEDGE_DOMAIN).exists():
         return ["Demo pledges: already there."]
     seats = list(

@@ -1,15 +1,18 @@
-"""The pledge's and asks' emails: confirmation links to the person who made them,
-the ask itself to the candidate, and the spike alert to coordinators."""
+"""The pledge's and asks' emails: confirmation links to the person who made them
+(in the language of the page they used), the ask itself to the candidate, and the
+spike alert to coordinators (both in English)."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, EmailMultiAlternatives, send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from campaign import tokens
 from network.models import Area
 from network.visibility import COORDINATOR_GROUP
+from ops.i18n import language_of
 from ops.siteurl import absolute_url
 
 
@@ -27,41 +30,46 @@ def _message(*, to: str, subject: str, template: str, context: dict):
 
 
 def pledge_confirmation(*, pledge) -> EmailMultiAlternatives:
+    """In the pledge's language; its link leads to the confirmation page in it."""
     token = tokens.make(tokens.PLEDGE_SALT, pledge.pk)
-    context = {
-        "name": pledge.name,
-        "constituency": pledge.constituency.name,
-        "joins_updates": pledge.updates_request_id is not None,
-        "confirm_url": absolute_url(reverse("pledge:confirm", args=[token])),
-        "valid_days": max(settings.PLEDGE_CONFIRM_MAX_AGE // 86400, 1),
-    }
-    subject = "Please confirm your pledge: No ceasefire, no vote"
-    if context["joins_updates"]:
-        subject = "Please confirm your pledge and your updates sign-up"
-    return _message(
-        to=pledge.email,
-        subject=subject,
-        template="campaign/email/pledge_confirm",
-        context=context,
-    )
+    with language_of(pledge.language):
+        context = {
+            "name": pledge.name,
+            "constituency": pledge.constituency.name,
+            "joins_updates": pledge.updates_request_id is not None,
+            "confirm_url": absolute_url(reverse("pledge:confirm", args=[token])),
+            "valid_days": max(settings.PLEDGE_CONFIRM_MAX_AGE // 86400, 1),
+        }
+        subject = _("Please confirm your pledge: No ceasefire, no vote")
+        if context["joins_updates"]:
+            subject = _("Please confirm your pledge and your updates sign-up")
+        return _message(
+            to=pledge.email,
+            subject=subject,
+            template="campaign/email/pledge_confirm",
+            context=context,
+        )
 
 
 def ask_confirmation(*, ask) -> EmailMultiAlternatives:
+    """In the language the constituent wrote from."""
     token = tokens.make(tokens.ASK_SALT, ask.pk)
-    context = {
-        "name": ask.name,
-        "candidate": ask.candidacy.person.name,
-        "subject": ask.subject,
-        "message": ask.message,
-        "confirm_url": absolute_url(reverse("pledge:ask_confirm", args=[token])),
-        "valid_days": max(settings.PLEDGE_CONFIRM_MAX_AGE // 86400, 1),
-    }
-    return _message(
-        to=ask.email,
-        subject=f"Please confirm your message to {ask.candidacy.person.name}",
-        template="campaign/email/ask_confirm",
-        context=context,
-    )
+    with language_of(ask.language):
+        context = {
+            "name": ask.name,
+            "candidate": ask.candidacy.person.name,
+            "subject": ask.subject,
+            "message": ask.message,
+            "confirm_url": absolute_url(reverse("pledge:ask_confirm", args=[token])),
+            "valid_days": max(settings.PLEDGE_CONFIRM_MAX_AGE // 86400, 1),
+        }
+        return _message(
+            to=ask.email,
+            subject=_("Please confirm your message to %(candidate)s")
+            % {"candidate": ask.candidacy.person.name},
+            template="campaign/email/ask_confirm",
+            context=context,
+        )
 
 
 def ask_message(*, ask, to: str, connection=None) -> EmailMessage:

@@ -29,12 +29,26 @@ from network.models import AreaType
 
 
 class PledgeWording(models.Model):
-    """One version of what people pledge and consent to. Never edited once a pledge
-    was made under it: a new wording gets a new version, so every pledge keeps the
-    exact words its person saw. The newest version is the one the page shows."""
+    """One version of what people pledge and consent to, in one language. Never
+    edited once a pledge was made under it: a new wording gets a new version, so
+    every pledge keeps the exact words its person saw.
+
+    The newest English wording is the current version. A translation has the
+    version of the English wording it translates; a reader of /ur/pledge/ sees the
+    current version's Urdu wording when there is one, else the English."""
 
     version = models.SlugField(
-        max_length=20, unique=True, help_text="For example 2026-12. Never reused."
+        max_length=20,
+        help_text=(
+            "For example 2026-12. Never reused for new English words; a "
+            "translation takes the version of the English wording it translates."
+        ),
+    )
+    language = models.CharField(
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text="The language of these words.",
     )
     title = models.CharField(
         max_length=120, default="No ceasefire, no vote", help_text="The page heading."
@@ -54,21 +68,45 @@ class PledgeWording(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = "pledge wording"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "language"],
+                name="campaign_pledgewording_version_language",
+            )
+        ]
 
     def __str__(self):
-        return f"{self.title} ({self.version})"
+        if self.language == settings.LANGUAGE_CODE:
+            return f"{self.title} ({self.version})"
+        return f"{self.title} ({self.version}, {self.get_language_display()})"
 
     def clean(self):
         if self.pk and self.pledges.exists():
             saved = PledgeWording.objects.get(pk=self.pk)
             if any(
                 getattr(saved, name) != getattr(self, name)
-                for name in ("version", "statement", "consent")
+                for name in ("version", "language", "statement", "consent")
             ):
                 raise ValidationError(
                     "People have pledged under this wording: add a new version "
                     "instead of changing it."
                 )
+        if (
+            self.language != settings.LANGUAGE_CODE
+            and self.version
+            and not PledgeWording.objects.filter(
+                version=self.version, language=settings.LANGUAGE_CODE
+            ).exists()
+        ):
+            raise ValidationError(
+                {
+                    "version": (
+                        "A translation takes the version of the English wording "
+                        "it translates: there is no English wording "
+                        f"{self.version}."
+                    )
+                }
+            )
 
 
 @register_setting(icon="mail")
@@ -215,6 +253,15 @@ class Pledge(models.Model):
         related_name="pledges",
     )
     anonymised_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(
+        max_length=10,
+        blank=True,
+        default="",
+        help_text=(
+            "The language of the page they pledged on: their email uses it. "
+            "Empty: English."
+        ),
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -361,6 +408,15 @@ class ConstituentAsk(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=255, blank=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(
+        max_length=10,
+        blank=True,
+        default="",
+        help_text=(
+            "The language of the page they wrote from: the confirmation email "
+            "uses it. Empty: English."
+        ),
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -9,6 +9,7 @@ address.
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -20,6 +21,7 @@ from campaign.models import CampaignSettings
 from network.models import Role, RoleKind
 from network.postcodes import LookupUnavailable, PostcodeError, lookup_postcode
 from ops import throttle
+from ops.i18n import request_language
 
 
 def _client(request) -> services.Client:
@@ -42,7 +44,7 @@ def _lookup(request, form):
     if _over_limit(request):
         form.add_error(
             None,
-            "You've looked up a lot of postcodes in the last minute: wait a moment.",
+            _("You've looked up a lot of postcodes in the last minute: wait a moment."),
         )
         return None
     try:
@@ -56,7 +58,8 @@ def _lookup(request, form):
     if found.constituency is None:
         form.add_error(
             "postcode",
-            f"{found.postcode} is not in a Westminster constituency we hold.",
+            _("%(postcode)s is not in a Westminster constituency we hold.")
+            % {"postcode": found.postcode},
         )
         return None
     return found
@@ -68,7 +71,8 @@ def _lookup(request, form):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def pledge(request):
-    wording = services.current_wording()
+    language = request_language(request)
+    wording = services.wording_for(language)
     if wording is None:
         raise Http404("There is no pledge to sign yet.")
     form = PledgeForm(request.POST or None, wording=wording)
@@ -87,6 +91,7 @@ def pledge(request):
                     join_updates=data["join_updates"],
                     postcode=data["postcode"] if data["join_updates"] else "",
                     source=request.path,
+                    language=language,
                 )
                 return redirect("pledge:check_email")
         elif form.is_valid():  # a bot: the same answer, nothing kept
@@ -167,8 +172,11 @@ def ask(request, candidacy_id):
             if found is not None and found.constituency.pk != candidacy.area_id:
                 form.add_error(
                     "postcode",
-                    f"{found.postcode} is not in {candidacy.area.name}: only "
-                    "constituents can write from here.",
+                    _(
+                        "%(postcode)s is not in %(constituency)s: only "
+                        "constituents can write from here."
+                    )
+                    % {"postcode": found.postcode, "constituency": candidacy.area.name},
                 )
             elif found is not None:
                 data = form.cleaned_data
@@ -179,13 +187,18 @@ def ask(request, candidacy_id):
                     subject=data["subject"],
                     message=data["message"].replace("{name}", data["name"]),
                     client=_client(request),
+                    language=request_language(request),
                 )
                 return redirect("pledge:ask_check_email")
         status = 400
     return render(
         request,
         "campaign/ask.html",
-        {"form": form, "candidacy": candidacy, "meta_title": "Write to your candidate"},
+        {
+            "form": form,
+            "candidacy": candidacy,
+            "meta_title": _("Write to %(name)s") % {"name": candidacy.person.name},
+        },
         status=status,
     )
 

@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from wagtail.images import get_image_model
 
 from campaign.hexmap import HEX_WIDTH, load_layout, view_box
 from campaign.models import ASKING_KINDS, Position, StanceEvent
@@ -40,6 +41,7 @@ from network.models import (
 )
 from network.visibility import (
     Audience,
+    shows_photo,
     stance_event_fields,
     visible_candidacies,
     visible_contacts,
@@ -519,6 +521,15 @@ class CandidateStance:
     position_event: dict | None = None
     corrections: list = field(default_factory=list)
     public_email: str = ""
+    # The person's photo when the audience may see it (``visibility.shows_photo``),
+    # else None: the card asks nothing else.
+    photo: object = None
+
+
+# The renditions a candidate card shows: 80 CSS pixels square, and twice that for
+# screens with two device pixels to one (templates/campaign/_candidate.html asks
+# for exactly these, so the prefetch below finds them).
+CARD_PHOTO_RENDITIONS = ("fill-80x80|format-webp", "fill-160x160|format-webp")
 
 
 def event_view(event: StanceEvent, audience: Audience) -> dict:
@@ -550,6 +561,12 @@ def _with_stances(roles, audience) -> list[CandidateStance]:
                 ).order_by("sort_order", "pk"),
                 to_attr="visible_emails",
             ),
+            models.Prefetch(
+                "person__photo",
+                queryset=get_image_model().objects.prefetch_renditions(
+                    *CARD_PHOTO_RENDITIONS
+                ),
+            ),
         )
         .order_by("person__name", "pk")
     )
@@ -570,6 +587,7 @@ def _with_stances(roles, audience) -> list[CandidateStance]:
                     if e is not position
                 ],
                 public_email=emails[0].value if emails else "",
+                photo=role.person.photo if shows_photo(role.person, audience) else None,
             )
         )
     return result

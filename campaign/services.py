@@ -104,7 +104,24 @@ class Client:
 
 
 def current_wording() -> PledgeWording | None:
-    return PledgeWording.objects.order_by("-created_at", "-pk").first()
+    """The version people pledge to: the newest English wording."""
+    return (
+        PledgeWording.objects.filter(language=settings.LANGUAGE_CODE)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def wording_for(language: str) -> PledgeWording | None:
+    """The current version in ``language`` when it has a translation, else the
+    English (which the page then marks as English)."""
+    current = current_wording()
+    if current is None or not language or language == current.language:
+        return current
+    translated = PledgeWording.objects.filter(
+        version=current.version, language=language
+    ).first()
+    return translated or current
 
 
 def _domain_of(email: str) -> str:
@@ -227,16 +244,22 @@ def pledge_make(
     join_updates: bool = False,
     postcode: str = "",
     source: str = "",
+    language: str = "",
 ) -> Pledge | None:
     """Take a pledge from the form. Returns None (and changes nothing) for an
     address that pledged already, except that a still unconfirmed one gets its
     link again. The caller answers the same in every case.
 
     The postcode is not kept on the pledge: with ``join_updates`` it goes to the
-    updates list (whose confirmation this pledge's email also carries)."""
+    updates list (whose confirmation this pledge's email also carries).
+
+    ``language`` is the page's (``ops.i18n.request_language``): the pledge keeps
+    the wording shown in it (the current version's translation, else English)
+    and its email is written in it."""
     from campaign import tasks
 
-    wording = current_wording()
+    language = "" if language == settings.LANGUAGE_CODE else language
+    wording = wording_for(language)
     if wording is None:
         raise ValidationError("There is no pledge to sign yet.")
     email = email.strip().lower()
@@ -260,6 +283,7 @@ def pledge_make(
         client_hash=client.hash,
         client_network=client.network,
         created_at=now,
+        language=language,
     )
     pledge.full_clean(exclude=["updates_request", "invalidation"])
     try:
@@ -277,6 +301,7 @@ def pledge_make(
             constituency=constituency,
             source=source,
             method="pledge form, updates box ticked",
+            language=language,
         )
         if request is not None:
             pledge.updates_request = request
@@ -507,6 +532,7 @@ def ask_make(
     subject: str,
     message: str,
     client: Client = Client(),  # noqa: B008 (frozen, so safe as a default)
+    language: str = "",
 ) -> ConstituentAsk | None:
     """Take a constituent's message to a candidate, to be sent once they confirm
     by email. One per constituent per candidate per ``ASK_INTERVAL_DAYS``: a
@@ -532,6 +558,7 @@ def ask_make(
         hold_reason=reason,
         client_hash=client.hash,
         created_at=now,
+        language="" if language == settings.LANGUAGE_CODE else language,
     )
     ask.full_clean()
     ask.save()

@@ -372,8 +372,16 @@ class PledgeWordingViewSet(ModelViewSet):
     icon = "doc-full"
     menu_label = "Pledge wording"
     copy_view_enabled = True
-    list_display = ["version", "title", DateColumn("created_at", label="Added")]
-    form_fields = ["version", "title", "statement", "consent"]
+    list_display = [
+        "version",
+        "language",
+        "title",
+        DateColumn("created_at", label="Added"),
+    ]
+    list_filter = ["language"]
+    # A translation: copy the English wording, choose the language, keep its
+    # version and translate the words.
+    form_fields = ["version", "language", "title", "statement", "consent"]
 
 
 class PledgeRuleViewSet(ModelViewSet):

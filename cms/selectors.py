@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 from campaign.selectors import (
     ConstituencyState,
@@ -26,38 +26,52 @@ from network.search import search_areas, search_constituencies, search_people
 from network.visibility import Audience, may_see_person
 
 
-def statement_list(*, root: Page) -> QuerySet[StatementPage]:
-    """Live, public statements under ``root``, newest first."""
-    return (
-        StatementPage.objects.live()
-        .public()
-        .descendant_of(root)
-        .order_by("-date", "-first_published_at", "-pk")
+def in_reader_language(queryset: QuerySet, *, root: Page) -> QuerySet:
+    """The pages of ``queryset`` under ``root`` and, when ``root`` is a
+    translation (the Urdu statements index), also those under its English
+    original that have no live translation there: a translated list shows every
+    item, untranslated ones in English, which the templates mark as English
+    (``lang_if_other``). Each page comes with its locale; two queries more on a
+    translated list, one on an English one."""
+    local = queryset.descendant_of(root)
+    default = Locale.get_default()
+    original = (
+        None if root.locale_id == default.pk else root.get_translation_or_none(default)
     )
+    if original is None:
+        return local.select_related("locale")
+    untranslated = queryset.descendant_of(original).exclude(
+        translation_key__in=local.values("translation_key")
+    )
+    return queryset.filter(
+        Q(pk__in=local.values("pk")) | Q(pk__in=untranslated.values("pk"))
+    ).select_related("locale")
+
+
+def statement_list(*, root: Page) -> QuerySet[StatementPage]:
+    """Live, public statements under ``root`` (in its language, else English),
+    newest first."""
+    return in_reader_language(
+        StatementPage.objects.live().public(), root=root
+    ).order_by("-date", "-first_published_at", "-pk")
 
 
 def event_list_upcoming(*, root: Page, now=None) -> QuerySet[EventPage]:
-    """Live events under ``root`` that have not ended, soonest first."""
+    """Live events under ``root`` (in its language, else English) that have not
+    ended, soonest first."""
     now = now or timezone.now()
-    return (
-        EventPage.objects.live()
-        .public()
-        .descendant_of(root)
-        .filter(end__gt=now)
-        .order_by("start", "pk")
-    )
+    return in_reader_language(
+        EventPage.objects.live().public().filter(end__gt=now), root=root
+    ).order_by("start", "pk")
 
 
 def event_list_past(*, root: Page, now=None) -> QuerySet[EventPage]:
-    """Live events under ``root`` that have ended, latest first."""
+    """Live events under ``root`` (in its language, else English) that have
+    ended, latest first."""
     now = now or timezone.now()
-    return (
-        EventPage.objects.live()
-        .public()
-        .descendant_of(root)
-        .filter(end__lte=now)
-        .order_by("-start", "-pk")
-    )
+    return in_reader_language(
+        EventPage.objects.live().public().filter(end__lte=now), root=root
+    ).order_by("-start", "-pk")
 
 
 def national_picture() -> dict:

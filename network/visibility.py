@@ -244,3 +244,14 @@ def may_see_photo(person, user) -> bool:
     if may_see_person(person, audience):
         return True
     return bool(user and user.is_authenticated and user.person_id == person.pk)
+
+
+def shows_photo(person, audience: Audience) -> bool:
+    """Whether a page for this audience shows the person's photo beside their name
+    (a candidate card, a profile). Only a photo the audience may have at all:
+    the public sees the photos of public profiles, and no other. A candidacy is
+    public record, so a private person's name and stance still show, but their
+    face does not; the photo view (``may_see_photo``) refuses the file as well."""
+    if person is None or not person.photo_id:
+        return False
+    return may_see_person(person, audience)

@@ -5,6 +5,8 @@ English (``en-gb``) has no prefix, so every address the site had before it spoke
 other languages still works; the others carry theirs (``/ur/``, ``/cy/``, ...).
 The public site is translated; the partner API, the admin, the member area, the
 feeds and the sitemap stay where they were, without a prefix (``config/urls.py``).
+The member area and sign-in pages are translated too, but keep their one address:
+``ReaderLanguageMiddleware`` shows them in the reader's chosen language.
 
 Which language a page is in is decided by its address alone, so the page cache
 (``ops/pagecache.py``) and any proxy can keep one copy per address. Accept-Language
@@ -212,6 +214,46 @@ class FirstVisitLanguageMiddleware:
                 return None
 
 
+# Pages with one address for every language, shown in the reader's: the member
+# area and the sign-in pages (allauth's, with the second factor). The admin keeps
+# its own language setting; feeds, the API and the sitemap are for machines.
+READER_LANGUAGE_PATHS = ("/network/", "/accounts/", "/_util/login/")
+
+
+def reader_language(request) -> str:
+    """The language the reader chose before (the switcher's cookie), else the
+    first of their browser's Accept-Language the site speaks, else English."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if chosen and chosen in language_codes():
+        return chosen
+    return accept_language_choice(request)
+
+
+class ReaderLanguageMiddleware:
+    """Show the member area and sign-in pages (``READER_LANGUAGE_PATHS``), which
+    have no language in their address, in ``reader_language``. Their sign-in
+    codes and password-reset emails are written while the language is active,
+    so they are in it too.
+
+    After LocaleMiddleware, which makes every address without a prefix English.
+    These pages are private (never in the page cache); the answer says it
+    varies on the cookie and Accept-Language for any cache further out."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path_info.startswith(READER_LANGUAGE_PATHS):
+            return self.get_response(request)
+        code = reader_language(request)
+        translation.activate(code)
+        request.LANGUAGE_CODE = code
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        response.headers.setdefault("Content-Language", code)
+        return response
+
+
 def _same_site_referer(request) -> bool:
     referer = request.META.get("HTTP_REFERER", "")
     if not referer:
@@ -250,7 +292,8 @@ def choose_language(request, code):
 def language_links(request, page=None) -> list[dict]:
     """Every language with the address of what ``request`` shows in it (relative).
     ``exists`` is False where a page has no live translation: the link then leads
-    to that language's home page, and no hreflang alternate names it. One query
+    to that language's home page, and no hreflang alternate names it; nor does
+    one name a page with one address for all languages (the member area). One query
     for a page's translations; none for other views."""
     from django.urls import reverse
     from wagtail.models import Page
@@ -263,6 +306,11 @@ def language_links(request, page=None) -> list[dict]:
     by_code = {}
     if isinstance(page, Page) and page.pk:
         by_code = _page_urls(request, page)
+        # An address per language (hreflang alternates), or one for them all.
+        own_addresses = True
+    else:
+        with translation.override(settings.LANGUAGE_CODE):
+            own_addresses = is_translated_path(strip_language_prefix(request.path))
     links = []
     for code in language_codes():
         if isinstance(page, Page) and page.pk:
@@ -285,6 +333,7 @@ def language_links(request, page=None) -> list[dict]:
                 # On the public address, as the canonical link is (ops/siteurl.py).
                 "absolute_url": url if "://" in url else absolute_url(url),
                 "exists": exists,
+                "alternate": exists and own_addresses,
                 "current": code == current,
                 "dir": "rtl" if code in RIGHT_TO_LEFT else "ltr",
             }

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
+from django.test import TestCase, TransactionTestCase
 
 from network.models import Area, AreaType
 
@@ -177,6 +178,9 @@ def _database_kind(item):
     """0 for tests inside a rolled-back transaction, 1 for tests that commit
     (their database is emptied afterwards, UK areas included), 2 for tests
     without a database: pytest-django's own order, which sorting must keep."""
+    cls = getattr(item, "cls", None)
+    if cls is not None and issubclass(cls, TransactionTestCase):
+        return 0 if issubclass(cls, TestCase) else 1
     marker = item.get_closest_marker("django_db")
     fixtures = getattr(item, "fixturenames", ())
     commits = "transactional_db" in fixtures or "live_server" in fixtures

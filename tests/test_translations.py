@@ -249,3 +249,135 @@ def test_a_form_with_errors_reads_in_the_language(client, multilingual_site):
     assert "ایک مسئلہ ہے" in html  # "There is a problem"
     assert not untranslated_on(html, "ur")
     assert 'dir="rtl"' in html
+
+
+# ---------------------------------------------------------------- sign-in pages
+
+
+def allauth_english() -> set[str]:
+    """django-allauth's English, as its catalogue and our en_GB rewording write
+    it: seen on a page in another language, one of its strings was missed
+    (network/members/allauth_words.py lists those the sign-in pages show)."""
+    import allauth
+
+    source = Path(allauth.__file__).parent / "locale" / "en" / "LC_MESSAGES"
+    found = set()
+    for entry in polib.pofile(str(source / "django.po")):
+        if entry.msgid and not entry.msgid_plural and len(entry.msgid) > 2:
+            if not PLACEHOLDER.search(entry.msgid) and "<" not in entry.msgid:
+                found.add(entry.msgid)
+    found |= {e.msgstr for e in catalogue("en_GB") if e.msgstr}
+    return found
+
+
+def signed_out_reader_paths() -> list[str]:
+    return [
+        "/accounts/login/",
+        "/accounts/login/code/",
+        "/accounts/password/reset/",
+        "/accounts/password/reset/done/",
+        "/accounts/password/reset/key/1-set-password/",
+        "/network/join/",
+        "/network/join/thanks/",
+        "/network/invitation/not-a-valid-link/",
+    ]
+
+
+def signed_in_reader_paths() -> list[str]:
+    return ["/network/", "/accounts/logout/", "/network/delete-account/"]
+
+
+@pytest.mark.django_db
+def test_sign_in_and_member_pages_read_in_the_readers_language(
+    client, site_pages, make_member
+):
+    """The member area and sign-in have one address: the reader's choice (the
+    switcher's cookie) picks the language. No English left, neither the site's
+    nor allauth's."""
+    allauth_words = allauth_english()
+    english_login = client.get("/accounts/login/").content.decode()
+    collector = TextCollector()
+    collector.feed(english_login)
+    assert "Forgot your password?" in set(collector.chunks) & allauth_words
+
+    member = make_member(name="Mina Member")
+    for language in LOCALES:
+        direction = "rtl" if language == "ur" else "ltr"
+        client.logout()
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        for signed_in, paths in (
+            (False, signed_out_reader_paths()),
+            (True, signed_in_reader_paths()),
+        ):
+            if signed_in:
+                client.force_login(member)
+            for path in paths:
+                response = client.get(path)
+                expected = 404 if "not-a-valid-link" in path else 200
+                assert response.status_code == expected, (language, path)
+                html = response.content.decode()
+                assert f'<html lang="{language}" dir="{direction}">' in html, path
+                left = untranslated_on(html, language)
+                collector = TextCollector()
+                collector.feed(html)
+                left |= set(collector.chunks) & allauth_words
+                assert not left, f"{language} {path} shows in English: {sorted(left)}"
+
+
+@pytest.mark.django_db
+def test_a_sign_in_error_reads_in_the_readers_language(client, make_member):
+    make_member(email="mina@example.org")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ur"
+    response = client.post(
+        "/accounts/login/", {"login": "mina@example.org", "password": "wrong one"}
+    )
+    html = response.content.decode()
+    assert "درست نہیں" in html  # "not correct"
+    assert "not correct" not in html
+
+
+# ---------------------------------------------------------------- scripts
+
+JS_STRING = re.compile(r"""(["'`])((?:\\.|(?!\1).)*)\1""")
+JS_WRITES_TEXT = re.compile(
+    r"""(?:textContent|innerText|innerHTML|placeholder|title|alt)\s*=\s*["'`]"""
+    r"""[^"'`]*[A-Za-z]"""
+    r"""|createTextNode\(\s*["'`][^"'`]*[A-Za-z]|setAttribute\(\s*["']"""
+    r"""(?:aria-label|title|placeholder|alt)["']\s*,\s*["'`]"""
+)
+
+
+def prose_in_script(source: str) -> list[str]:
+    """Words a reader would see, written into a script: a string literal with a
+    space and a capital letter or a sentence's punctuation ("Add ", "No area
+    matches that name."), and any text set straight from a literal. Class names
+    ("button button-small"), selectors and header values are not prose."""
+    found = []
+    code = re.sub(r"/\*.*?\*/", "", source, flags=re.S)
+    code = "\n".join(re.sub(r"(^|\s)//.*$", "", line) for line in code.splitlines())
+    for _quote, text in JS_STRING.findall(code):
+        if " " in text and re.search(r"[A-Za-z]{2,}", text):
+            if re.search(r"[A-Z]", text) or re.search(r"[.?!:,]( |$)", text):
+                found.append(text)
+    found += [m.group(0) for m in JS_WRITES_TEXT.finditer(code)]
+    return found
+
+
+def test_the_prose_check_sees_english_in_a_script():
+    assert prose_in_script('li.textContent = "No area matches that name.";')
+    assert prose_in_script('button.textContent = "Add " + area.label;')
+    assert not prose_in_script('button.className = "button button-secondary";')
+    assert not prose_in_script('button.textContent = root.dataset.add + " " + x;')
+    assert not prose_in_script('list.textContent = "";')
+
+
+@pytest.mark.parametrize(
+    "script",
+    sorted(str(p.relative_to(ROOT)) for p in (ROOT / "static").rglob("*.js")),
+)
+def test_scripts_carry_no_english_of_their_own(script):
+    """A script's words come from the page (data attributes rendered by a
+    translated template), so a reader of another language never meets English
+    a script wrote."""
+    found = prose_in_script((ROOT / script).read_text(encoding="utf-8"))
+    assert not found, f"{script} writes English: {found}"

@@ -111,6 +111,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language comes from the address (/ur/...); English has no prefix.
     "django.middleware.locale.LocaleMiddleware",
+    # ...except the member area and sign-in, which have one address: the reader's
+    # earlier choice, else Accept-Language (ops/i18n.py).
+    "ops.i18n.ReaderLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -3,6 +3,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from network.models import (
@@ -135,20 +137,31 @@ ContactFormSet = forms.formset_factory(
 
 class InvitationAcceptForm(forms.Form):
     password1 = forms.CharField(
-        label="Choose a password",
+        label=_("Choose a password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 12 characters; not a common password.",
+        help_text=_("At least 12 characters; not a common password."),
     )
     password2 = forms.CharField(
-        label="The password again",
+        label=_("The password again"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
     def clean(self):
         data = super().clean()
         if data.get("password1") != data.get("password2"):
-            self.add_error("password2", "The two passwords differ.")
+            self.add_error("password2", gettext("The two passwords differ."))
         return data
+
+
+# The roles as someone asking to join reads them, in their language (the model's
+# own labels stay as the admin shows them).
+JOIN_ROLE_LABELS = {
+    RoleKind.COUNCILLOR: _("Councillor"),
+    RoleKind.MP: _("MP"),
+    RoleKind.CANDIDATE: _("Candidate"),
+    RoleKind.ORGANISER: _("Organiser"),
+    RoleKind.CAMPAIGNER: _("Campaigner"),
+}
 
 
 def joinable_areas():
@@ -168,14 +181,14 @@ class JoinRequestForm(forms.ModelForm):
     suggests names while the person types (static/js/site.js)."""
 
     area = forms.CharField(
-        label="Your council or constituency (optional)",
+        label=_("Your council or constituency (optional)"),
         max_length=200,
         required=False,
-        help_text="Type its name, for example Leeds or Bristol Central.",
+        help_text=_("Type its name, for example Leeds or Bristol Central."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     area_choice = forms.TypedChoiceField(
-        label="Which one do you mean?",
+        label=_("Which one do you mean?"),
         required=False,
         coerce=int,
         empty_value=None,
@@ -186,9 +199,10 @@ class JoinRequestForm(forms.ModelForm):
         model = JoinRequest
         fields = ["name", "email", "role", "area", "statement"]
         labels = {
-            "name": "Your name",
-            "role": "What best describes you?",
-            "statement": "Why you want to join",
+            "name": _("Your name"),
+            "email": _("Email address"),
+            "role": _("What best describes you?"),
+            "statement": _("Why you want to join"),
         }
         widgets = {
             "name": forms.TextInput(attrs={"autocomplete": "name"}),
@@ -197,18 +211,18 @@ class JoinRequestForm(forms.ModelForm):
             "statement": forms.Textarea(attrs={"rows": 6}),
         }
         help_texts = {
-            "email": "A coordinator replies here.",
+            "email": _("A coordinator replies here."),
             "role": "",
-            "statement": "A few sentences: where you are active and what you do.",
+            "statement": _("A few sentences: where you are active and what you do."),
         }
         error_messages = {
-            "name": {"required": "Enter your name"},
+            "name": {"required": _("Enter your name")},
             "email": {
-                "required": "Enter your email address",
-                "invalid": "Enter an email address like name@example.org",
+                "required": _("Enter your email address"),
+                "invalid": _("Enter an email address like name@example.org"),
             },
-            "role": {"required": "Choose what you are"},
-            "statement": {"required": "Tell us why you want to join"},
+            "role": {"required": _("Choose what you are")},
+            "statement": {"required": _("Tell us why you want to join")},
         }
 
     field_order = ["name", "email", "role", "area", "area_choice", "statement"]
@@ -216,7 +230,10 @@ class JoinRequestForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = RoleKind.choices
+        self.fields["role"].choices = [
+            (kind, JOIN_ROLE_LABELS.get(kind, label))
+            for kind, label in RoleKind.choices
+        ]
         self.area_matches = []
         if self.is_bound:
             # The field's own checks first (length, no NUL), then the search.
@@ -250,18 +267,21 @@ class JoinRequestForm(forms.ModelForm):
         elif not self.area_matches:
             self.add_error(
                 "area",
-                f"No council or constituency matches “{typed}”. Check the "
-                "spelling, or leave this empty.",
+                gettext(
+                    "No council or constituency matches “%(typed)s”. Check the "
+                    "spelling, or leave this empty."
+                )
+                % {"typed": typed},
             )
         elif chosen is not None:
             data["area"] = next(a for a in self.area_matches if a.pk == chosen)
         else:
-            more = (
-                " If yours is not among them, type more of its name."
-                if len(self.area_matches) >= selectors.JOIN_AREA_MATCH_LIMIT
-                else ""
-            )
-            self.add_error("area_choice", f"Choose which area “{typed}” means.{more}")
+            message = gettext("Choose which area “%(typed)s” means.") % {"typed": typed}
+            if len(self.area_matches) >= selectors.JOIN_AREA_MATCH_LIMIT:
+                message += " " + gettext(
+                    "If yours is not among them, type more of its name."
+                )
+            self.add_error("area_choice", message)
             del data["area"]  # still only what was typed, not an area
         return data
 

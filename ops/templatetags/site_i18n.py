@@ -3,6 +3,7 @@ the ``<html lang dir>`` of every page (see ops/i18n.py)."""
 
 from django import template
 from django.utils import translation
+from django.utils.html import format_html
 
 from ops import i18n
 
@@ -39,3 +40,16 @@ def current_language_dir():
 def og_locale():
     """OpenGraph's locale: ``en_GB``, ``ur``, ..."""
     return translation.to_locale(translation.get_language() or "en-gb")
+
+
+@register.simple_tag
+def lang_if_other(code):
+    """`` lang="en-GB" dir="ltr"`` on an element whose words are in ``code`` when
+    the page is in another language (an English fallback on an Urdu page), so
+    screen readers and translation tools read it as what it is; nothing when it
+    is the page's language. Empty ``code`` means English."""
+    code = i18n.supported_language(code)
+    if code == i18n.supported_language(translation.get_language()):
+        return ""
+    direction = "rtl" if code in i18n.RIGHT_TO_LEFT else "ltr"
+    return format_html(' lang="{}" dir="{}"', i18n.language_tag(code), direction)

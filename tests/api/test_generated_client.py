@@ -64,10 +64,16 @@ def generated(tmp_path_factory):
 def areas_back():
     """The live server needs committed data, so this test's database is emptied
     afterwards; put the UK areas back for the tests that follow (this teardown
-    runs after that flush)."""
+    runs after that flush). A test that committed before this one may have
+    emptied them already, so they are loaded first when missing too."""
+
+    def load_when_missing():
+        if not Area.objects.filter(area_type=AreaType.WARD).exists():
+            call_command("load_areas", verbosity=0)
+
+    load_when_missing()
     yield
-    if not Area.objects.filter(area_type=AreaType.WARD).exists():
-        call_command("load_areas", verbosity=0)
+    load_when_missing()
 
 
 def visible(audience):

@@ -86,7 +86,8 @@ def test_editors_keep_the_wording_but_not_the_fraud_controls(
     editor = member_of(EDITOR_GROUP)
     sign_in_with_mfa(client, editor)
     response = client.post(reverse("pledge_wordings:add"), {
-        "version": "2027-01", "title": "No ceasefire, no vote",
+        "version": "2027-01", "language": "en-gb",
+        "title": "No ceasefire, no vote",
         "statement": "I pledge.", "consent": "I agree.",
     })  # fmt: skip
     assert response.status_code == 302

@@ -2,19 +2,25 @@
 pages, and that nothing private ever reaches them."""
 
 import re
-from datetime import date
+from datetime import UTC, date
 from html.parser import HTMLParser
 
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import reset_queries
 from django.urls import reverse
 
 from campaign.hexmap import load_layout
 from campaign.services import stance_record
 from network.models import Area, ContactDetail, Visibility
 from network.services import note_add
-from tests.factories import CandidacyFactory, ContactFactory
+from tests.factories import (
+    CandidacyFactory,
+    ContactFactory,
+    PersonFactory,
+    give_photo,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -241,19 +247,49 @@ def test_unknown_constituencies_and_other_areas_are_404(client, uk_areas):
 
 
 def test_constituency_page_queries_do_not_grow_with_candidates(
-    client, uk_areas, django_assert_max_num_queries
+    client, uk_areas, django_assert_max_num_queries, settings, tmp_path
 ):
+    """One candidate or many, with photos or without: the same queries. Each
+    photo's renditions are made on the first view that shows it (a write, once
+    per photo ever), so each count is taken on a second view. The query log is
+    emptied before each count: a request empties it as it starts, so a count
+    taken after an earlier request would read nothing. The cache is emptied too,
+    so that Wagtail's rendition cache hides no query."""
+    settings.MEDIA_ROOT = tmp_path / "media"
     url = "/where-they-stand/blackburn/"
-    for _ in range(2):
-        reply(CandidacyFactory(area=seat("Blackburn")), "unclear")
-    with django_assert_max_num_queries(12) as few:
+    first = CandidacyFactory(area=seat("Blackburn"), person=public_person())
+    give_photo(first.person)
+    reply(first, "unclear")
+    client.get(url)
+    cache.clear()
+    reset_queries()
+    with django_assert_max_num_queries(14) as few:
         client.get(url)
-    for _ in range(4):
-        candidacy = CandidacyFactory(area=seat("Blackburn"))
+    baseline = len(few.captured_queries)  # read now: the next request empties it
+    assert baseline > 5
+    for n in range(5):
+        public = n % 2 == 0
+        candidacy = CandidacyFactory(
+            area=seat("Blackburn"), person=public_person(public=public)
+        )
         ContactFactory(person=candidacy.person)
+        give_photo(candidacy.person)
         ask(candidacy)
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    page = client.get(url).content.decode()
+    assert page.count("candidate__photo") == 4  # the three public ones and the first
+    cache.clear()
+    reset_queries()
+    with django_assert_max_num_queries(baseline):
         client.get(url)
+
+
+def public_person(public=True):
+    from datetime import datetime
+
+    return PersonFactory(
+        public_profile=public,
+        public_profile_agreed_at=datetime(2024, 1, 15, tzinfo=UTC),
+    )
 
 
 # ------------------------------------------------------------------ privacy

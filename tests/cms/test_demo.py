@@ -1,11 +1,13 @@
 """seed_demo builds the campaign site: pages, two conference sessions, settings."""
 
+import re
 from datetime import date
 
 import pytest
 from django.core.management import call_command
 from wagtail.models import Locale, Page
 
+from campaign.models import PledgeWording
 from cms.demo import next_occurrence
 from cms.models import EventPage, SiteSettings, StandardPage, StatementPage
 
@@ -30,10 +32,24 @@ def test_the_demo_site(client, uk_areas, subtests):
         check_privacy_notice()
     with subtests.test("the home page and the statement in every language"):
         check_every_language(client)
+    with subtests.test("the pledge's words in every language"):
+        check_the_pledge_in_every_language(client)
     with subtests.test("seeding again builds nothing twice"):
         pages_before = Page.objects.count()
+        wordings_before = PledgeWording.objects.count()
         call_command("seed_demo", verbosity=0)
         assert Page.objects.count() == pages_before
+        assert PledgeWording.objects.count() == wordings_before
+
+
+def check_the_pledge_in_every_language(client):
+    english = client.get("/pledge/").content.decode()
+    for language in ("cy", "ur", "bn", "pa"):
+        html = client.get(f"/{language}/pledge/").content.decode()
+        h1 = re.search(r"<h1([^>]*)>([^<]*)</h1>", html)
+        assert h1.group(2) != "No ceasefire, no vote", language
+        assert "lang=" not in h1.group(1), language  # its own language, not English
+    assert "<h1>No ceasefire, no vote</h1>" in english
 
 
 def check_the_site(client):

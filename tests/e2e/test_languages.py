@@ -66,3 +66,26 @@ def test_welsh_pages_pass_axe_and_the_switcher_leads_back_to_english(
     page.wait_for_url(f"**{site.statement.url}")
     assert page.locator("h1").first.inner_text() == "Our first statement"
     assert page.locator("html").get_attribute("lang") == "en-GB"
+
+
+def test_the_urdu_sign_in_page_passes_axe_with_and_without_errors(
+    page, assert_no_axe_violations
+):
+    """The sign-in page has one address; choosing Urdu in the switcher shows it
+    in Urdu, right to left, with allauth's own words translated too."""
+    translated_site()
+    page.goto("/accounts/login/")
+    page.get_by_role("navigation", name="Language").get_by_role(
+        "link", name="اردو"
+    ).click()
+    page.wait_for_url("**/accounts/login/")
+    assert page.locator("html").get_attribute("lang") == "ur"
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.locator("h1").first.inner_text() == "سائن ان کریں"
+    assert_no_axe_violations(page)
+
+    page.get_by_label("پاس ورڈ", exact=True).fill("not the password")
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_load_state()
+    assert "Password" not in page.locator("main").inner_text()
+    assert_no_axe_violations(page)

@@ -1,5 +1,6 @@
 // The mailing target search (updates/admin_widgets.py): suggests areas while the
-// editor types and adds the picked one as a ticked box the form submits.
+// editor types and adds the picked one as a ticked box the form submits. Its words
+// come from the widget's data attributes (templates/updates/admin/).
 (function () {
   function setUp(root) {
     var input = root.querySelector("[data-area-search-input]");
@@ -36,7 +37,7 @@
         var button = document.createElement("button");
         button.type = "button";
         button.className = "button button-small button-secondary";
-        button.textContent = "Add " + area.label;
+        button.textContent = root.dataset.add + " " + area.label;
         button.disabled = isChosen(area.id);
         button.addEventListener("click", function () {
           add(area);
@@ -48,7 +49,7 @@
       });
       if (!areas.length && input.value.trim()) {
         var li = document.createElement("li");
-        li.textContent = "No area matches that name.";
+        li.textContent = root.dataset.noMatch;
         results.appendChild(li);
       }
     }
