@@ -37,8 +37,9 @@ from network.models import (
 )
 from ops import batching
 
+from .authentication import forget_keys
 from .documents import documents_rebuild
-from .models import PersonTombstone
+from .models import PartnerKey, PartnerOrganisation, PersonTombstone
 
 # In a bulk write (ops.batching) each person's documents are rebuilt once, at the
 # end, instead of at every save of their parts.
@@ -172,3 +173,21 @@ for named in NAMED_IN_ANSWERS:
     post_save.connect(
         rebuild_named, sender=named, dispatch_uid=f"api_named_{named.__name__}"
     )
+
+
+# ------------------------------------------------------------------ partner keys
+# A key's record is cached for a few seconds (api/authentication.py): any change
+# to the key (revoked, expiry moved, deleted) or its organisation (scope, rate)
+# drops it, so the next request reads the change.
+
+
+@receiver(post_save, sender=PartnerKey)
+@receiver(post_delete, sender=PartnerKey)
+def forget_changed_key(sender, instance, **kwargs):
+    forget_keys([instance.prefix])
+
+
+@receiver(post_save, sender=PartnerOrganisation)
+@receiver(pre_delete, sender=PartnerOrganisation)
+def forget_organisations_keys(sender, instance, **kwargs):
+    forget_keys(instance.keys.values_list("prefix", flat=True))

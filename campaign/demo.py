@@ -480,6 +480,7 @@ def seed_pledges() -> list[str]:
     from campaign.models import Pledge, PledgeStatus, PledgeWording
     from campaign.services import pledge_counts_change
 
+    # The English words: the translations below share their version.
     wording, _ = PledgeWording.objects.get_or_create(
         version=DEMO_WORDING_VERSION,
         language=settings.LANGUAGE_CODE,

@@ -6,14 +6,22 @@ example.org. The areas are real (they come from load_areas). Running the seed
 again finds every record by its slug or natural key and creates nothing twice.
 """
 
+import hashlib
+import io
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils.text import slugify
+from PIL import Image as PILImage
+from PIL import ImageColor, ImageDraw, ImageFont
+from wagtail.images import get_image_model
+from wagtail.utils.file import hash_filelike
 
+from network.members.photos import COLLECTION_NAME, resized_jpeg, store_photo
 from network.models import (
     Affiliation,
     Area,
@@ -116,12 +124,14 @@ class SeedReport:
     groups: int = 0
     elections: int = 0
     parties: int = 0
+    photos: int = 0
 
     def lines(self):
         return [
             f"Demo network: {self.people_created} people created, "
             f"{self.people_existing} already there; {self.groups} groups, "
-            f"{self.elections} elections, {self.parties} parties."
+            f"{self.elections} elections, {self.parties} parties, "
+            f"{self.photos} photos added."
         ]
 
 
@@ -362,4 +372,93 @@ def seed_network(*, out=None) -> SeedReport:
         report.people_existing += not created
         progress.advance()
     progress.finish()
+    report.photos = seed_photos()
     return report
+
+
+# ------------------------------------------------------------------ demo photos
+
+# Demo people's photos are drawn here, not photographed: each is the person's
+# initials over a few shapes in colours drawn from their name, so every run draws
+# the same picture. They show nobody. They are the project's own work, under its
+# licence (AGPL-3.0-or-later); the drawn images may also be reused on any terms
+# (CC0 1.0), like the demo pictures of cms/illustrations.py (docs/cms.md).
+AVATAR_SIDE = 400
+AVATAR_BACKGROUNDS = ["#0b6e4f", "#1d4e89", "#6a2c70", "#8a4b08", "#2f5d50", "#7a1f3d"]
+AVATAR_SHAPES = ["#f2c14e", "#f78154", "#5fad56", "#4d9de0", "#e15554", "#f4f1de"]
+# Which demo people have a photo: the network's candidates in the first seats by
+# name (the constituency pages a visitor meets first), and every organiser.
+PHOTO_SEATS = 12
+
+
+def initials(name: str) -> str:
+    words = [word for word in name.replace("-", " ").split() if word]
+    return (words[0][0] + (words[-1][0] if len(words) > 1 else "")).upper()
+
+
+def draw_avatar(name: str) -> bytes:
+    """A square PNG for a demo person: their initials over abstract shapes, the
+    same for the same name on every run and every machine."""
+    digest = hashlib.sha256(name.encode()).digest()
+    rng = random.Random(digest)  # noqa: S311 - a picture, not a secret
+    side = AVATAR_SIDE
+    image = PILImage.new("RGB", (side, side), rng.choice(AVATAR_BACKGROUNDS))
+    layer = PILImage.new("RGBA", (side, side), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(layer)
+    for _ in range(3):
+        colour = ImageColor.getrgb(rng.choice(AVATAR_SHAPES))
+        fill = (*colour, rng.randint(90, 170))
+        x, y = rng.randint(-side // 4, side), rng.randint(-side // 4, side)
+        size = rng.randint(side // 3, side)
+        if rng.random() < 0.5:
+            draw.ellipse((x - size // 2, y - size // 2, x + size // 2, y + size // 2),
+                         fill=fill)  # fmt: skip
+        else:
+            draw.polygon([(x, y), (x + size, y + size // 3), (x + size // 4, y + size)],
+                         fill=fill)  # fmt: skip
+    image.paste(layer, (0, 0), layer)
+    text = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=side * 2 // 5)
+    text.text((side / 2, side / 2), initials(name), font=font, anchor="mm",
+              fill="white", stroke_width=side // 80, stroke_fill="#1b1b1b")  # fmt: skip
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def _photo_people():
+    seats = (
+        Area.objects.filter(area_type=AreaType.CONSTITUENCY, name__in=CANDIDATE_SEATS)
+        .order_by("name")
+        .values_list("pk", flat=True)[:PHOTO_SEATS]
+    )
+    candidates = Person.objects.filter(
+        roles__kind=RoleKind.CANDIDATE,
+        roles__area__in=list(seats),
+        bio__startswith="Fictional demo profile. Independent candidate",
+    )
+    # Only the demo's own organisers: the seed may run where real people are.
+    organisers = Person.objects.filter(
+        roles__kind=RoleKind.ORGANISER, bio__startswith="Fictional demo profile"
+    )
+    return (candidates | organisers).filter(photo__isnull=True).distinct()
+
+
+def seed_photos() -> int:
+    """Give the chosen demo people a drawn photo, stored as a member's upload is
+    (private, under a random name: network/members/photos.py). People who have
+    one keep it. Returns how many were added."""
+
+    Image = get_image_model()
+    added = 0
+    for person in _photo_people().order_by("slug"):
+        upload = SimpleUploadedFile("avatar.png", draw_avatar(person.name))
+        # The same drawing makes the same stored file: a photo left behind by
+        # people deleted since is used again rather than stored twice.
+        file_hash = hash_filelike(io.BytesIO(resized_jpeg(upload)))
+        image = Image.objects.filter(
+            collection__name=COLLECTION_NAME, file_hash=file_hash
+        ).first() or store_photo(upload)
+        Person.objects.filter(pk=person.pk).update(photo=image)
+        added += 1
+    return added

@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import subprocess
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -18,7 +19,12 @@ import pytest
 from django.conf import settings
 
 from tests.cms.test_site import site_settings  # noqa: F401 - a fixture
-from tests.factories import CandidacyFactory, ContactFactory, StanceEventFactory
+from tests.factories import (
+    CandidacyFactory,
+    ContactFactory,
+    StanceEventFactory,
+    give_photo,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +51,12 @@ def _vnu_missing() -> str:
 @pytest.fixture
 def pages(client, uk_areas, site_pages, site_settings):  # noqa: F811
     """The HTML of each main page type, by name."""
-    candidacy = CandidacyFactory()
+    # A candidate with a public profile and a photo: the card's <img> is checked.
+    candidacy = CandidacyFactory(
+        person__public_profile=True,
+        person__public_profile_agreed_at=datetime(2024, 1, 15, tzinfo=UTC),
+    )
+    give_photo(candidacy.person)
     ContactFactory(person=candidacy.person)
     StanceEventFactory(candidacy=candidacy)
     CandidacyFactory(area=candidacy.area)  # a second candidate, never asked
@@ -63,6 +74,8 @@ def pages(client, uk_areas, site_pages, site_settings):  # noqa: F811
         assert response.status_code in (200, 400), url
         return response.content.decode()
 
+    constituency = get(f"/where-they-stand/{candidacy.area.slug}/")
+    assert "candidate__photo" in constituency
     return {
         "home": get(site_pages.home.url),
         "statement index": get(site_pages.statements.url),
@@ -70,7 +83,7 @@ def pages(client, uk_areas, site_pages, site_settings):  # noqa: F811
         "event": get(event.url),
         "standard page": get(site_pages.standard.url),
         "where they stand": get("/where-they-stand/"),
-        "constituency": get(f"/where-they-stand/{candidacy.area.slug}/"),
+        "constituency": constituency,
         "sign-up": get("/updates/signup/"),
         "sign-up with errors": post(
             "/updates/signup/", {"email": "not an address", "name": "X"}

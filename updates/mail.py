@@ -41,6 +41,23 @@ def unsubscribe_url(subscriber_id: int) -> str:
     return absolute_url(reverse("updates:unsubscribe", args=[token]))
 
 
+TOKEN_PLACEHOLDER = "UNSUBSCRIBE-TOKEN-PLACEHOLDER"  # noqa: S105 - not a secret
+
+
+def unsubscribe_urls():
+    """``unsubscribe_url`` for a whole mailing: the address is worked out once,
+    each recipient's costs only the signing of their token. (Tokens are URL-safe
+    base64 and colons, which the address takes as they are.)"""
+    head, _, tail = absolute_url(
+        reverse("updates:unsubscribe", args=[TOKEN_PLACEHOLDER])
+    ).partition(TOKEN_PLACEHOLDER)
+
+    def url(subscriber_id: int) -> str:
+        return head + tokens.unsubscribe_token(subscriber_id=subscriber_id) + tail
+
+    return url
+
+
 def list_id() -> str:
     # RFC 2919: a unique identifier under a domain the list's owner controls.
     return f"<updates.{siteurl.site_domain()}>"

@@ -49,7 +49,7 @@ from .mail import (
     MessageTemplate,
     new_message_id,
     recipient_address,
-    unsubscribe_url,
+    unsubscribe_urls,
 )
 from .models import (
     Delivery,
@@ -148,13 +148,13 @@ class SenderLease:
         # so two senders can never both hand the same row over.
         # Written out once, not compiled by the ORM for every recipient: this and
         # the outcome are the sender's only per-message work besides SMTP.
-        with db_connection.cursor() as cursor:
+        with _per_message_cursor() as cursor:
             cursor.execute(
                 HAND_OVER_SQL,
                 [
-                    DeliveryStatus.SENDING,
+                    DeliveryStatus.SENDING.value,
                     delivery.pk,
-                    DeliveryStatus.QUEUED,
+                    DeliveryStatus.QUEUED.value,
                     self.token,
                 ],
             )
@@ -232,13 +232,14 @@ def _deliver(lease, report, retry_inline, connection_factory, out) -> None:
         mailing=mailing, status=DeliveryStatus.QUEUED
     ).count()
     progress = Progress(out, f"Sending '{mailing.subject}'", pending)
+    links = unsubscribe_urls()
     while True:
         batch = _next_batch(mailing)
         if not batch:
             if retry_inline and _requeue_retries(mailing):
                 continue
             break
-        _send_batch(batch, renderer, connection_factory, report, lease, domain)
+        _send_batch(batch, renderer, connection_factory, report, lease, domain, links)
         progress.advance(len(batch))
     progress.finish()
     report.retry_pending = Delivery.objects.filter(
@@ -329,13 +330,24 @@ SENT_SQL = (
 )
 
 
+def _per_message_cursor():
+    """A cursor for the per-message statements. On PostgreSQL, psycopg's own
+    cursor with the values sent apart from the statement, which psycopg then
+    prepares once per connection: PostgreSQL plans each statement once instead
+    of for every recipient. (Django's cursor puts the values into the text.)"""
+    if db_connection.vendor == "postgresql":
+        db_connection.ensure_connection()
+        return db_connection.connection.cursor()
+    return db_connection.cursor()
+
+
 def _record_sent(delivery: Delivery) -> None:
     """The commonest outcome, in SQL written once (see ``hand_over``)."""
     now = db_connection.ops.adapt_datetimefield_value(timezone.now())
-    with db_connection.cursor() as cursor:
+    with _per_message_cursor() as cursor:
         cursor.execute(
             SENT_SQL,
-            [DeliveryStatus.SENT, delivery.attempts + 1, now, delivery.pk],
+            [DeliveryStatus.SENT.value, delivery.attempts + 1, now, delivery.pk],
         )
 
 
@@ -448,7 +460,9 @@ class _Sender:
         self.smtp.sendmail(template.sender, [to], data)
 
 
-def _send_batch(batch, renderer, connection_factory, report, lease, domain) -> None:
+def _send_batch(
+    batch, renderer, connection_factory, report, lease, domain, links
+) -> None:
     connection = connection_factory()
     try:
         connection.open()
@@ -477,7 +491,7 @@ def _send_batch(batch, renderer, connection_factory, report, lease, domain) -> N
                     delivery,
                     renderer.for_language(subscriber.language),
                     subscriber.email,
-                    unsubscribe_url(subscriber.pk),
+                    links(subscriber.pk),
                 )
             except smtplib.SMTPServerDisconnected as exc:
                 # The connection is gone. Before the content went, this row failed

@@ -217,8 +217,9 @@ def person_detail(request, slug):
 
 # How long a browser (and, for a public profile, a shared cache) may keep a photo.
 # The address changes with each new photo; a profile made private stops being
-# served at once, and a shared cache may keep its old copy for at most this long.
-PHOTO_MAX_AGE = 3600
+# served at once, and a shared cache may keep its old copy for at most this long:
+# five minutes, as long as the site's own cache keeps a public page showing it.
+PHOTO_MAX_AGE = 300
 
 
 @require_http_methods(["GET", "HEAD"])

@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from api.models import PartnerOrganisation
 from api.services import partner_key_create, partner_key_revoke
+from api.throttles import forget_finished_windows
 from network.models import Area, GroupMembership, Visibility
 from network.visibility import COORDINATOR_GROUP, MEMBER_GROUP
 from tests.conftest import sign_in_as_staff
@@ -48,8 +49,10 @@ CALLERS = (
 def fresh_throttles():
     """Throttle counts live in the cache; each test starts with none."""
     cache.clear()
+    forget_finished_windows()
     yield
     cache.clear()
+    forget_finished_windows()
 
 
 def _person(name, *, public=True, **kwargs):

@@ -1,10 +1,15 @@
 """Partner keys (hashed, revocable, expiring, never in the address) and rates."""
 
 import pytest
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from api.models import PartnerKey
+from api.authentication import KEY_CACHE_SECONDS
+from api.models import PartnerKey, PartnerOrganisation
+from api.services import partner_key_revoke
+from api.throttles import ApiRateThrottle
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +69,10 @@ def test_anonymous_callers_are_throttled_per_address():
     assert other.get("/api/v1/parties/").status_code == 200
 
 
-def test_each_key_has_its_organisations_rate(make_key):
+def test_each_key_has_its_organisations_rate(make_key, monkeypatch):
+    # Ten seconds into an hour of the clock: the hour's requests weigh fully.
+    start = 1_800_000_000 - 1_800_000_000 % 3600 + 10
+    monkeypatch.setattr(ApiRateThrottle, "timer", lambda self: start)
     slow = APIClient(HTTP_AUTHORIZATION=f"Api-Key {make_key('public', rate='2/hour')}")
     fast = APIClient(HTTP_AUTHORIZATION=f"Api-Key {make_key('network')}")
     assert [slow.get("/api/v1/parties/").status_code for _ in range(3)] == [
@@ -74,3 +82,92 @@ def test_each_key_has_its_organisations_rate(make_key):
     ]
     assert int(slow.get("/api/v1/parties/").headers["Retry-After"]) > 60
     assert all(fast.get("/api/v1/parties/").status_code == 200 for _ in range(5))
+
+
+@override_settings(API_THROTTLE_ANON="3/minute")
+def test_the_rate_slides_across_the_minute(monkeypatch):
+    """Requests late in one minute still count early in the next, in proportion
+    to the time they still cover: no double burst at the turn of the minute."""
+    now = [1_800_000_000 - 1_800_000_000 % 60 + 50]  # 50 s into a minute
+    monkeypatch.setattr(ApiRateThrottle, "timer", lambda self: now[0])
+    client = APIClient()
+    assert [client.get("/api/v1/parties/").status_code for _ in range(4)] == [
+        200,
+        200,
+        200,
+        429,
+    ]
+    now[0] += 15  # 5 s into the next minute: the three weigh 3 x 55/60 = 2.75
+    assert client.get("/api/v1/parties/").status_code == 200
+    response = client.get("/api/v1/parties/")  # 2.75 + 1: over
+    assert response.status_code == 429
+    # Under 3 again when the three weigh under 2: 20 s into the minute.
+    assert int(response.headers["Retry-After"]) == 15
+    now[0] += 16
+    assert client.get("/api/v1/parties/").status_code == 200
+    assert client.get("/api/v1/parties/").status_code == 429
+
+
+def _key_queries(client) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/api/v1/parties/").status_code == 200
+    return sum(
+        "rest_framework_api_key" in q["sql"] or "api_partnerkey" in q["sql"]
+        for q in captured
+    )
+
+
+def test_a_known_key_is_not_looked_up_on_every_request(make_key):
+    client = APIClient(HTTP_AUTHORIZATION=f"Api-Key {make_key('network')}")
+    client.get("/api/v1/parties/")  # records its use, which is a write
+    assert _key_queries(client) == 0
+    assert KEY_CACHE_SECONDS <= 60
+
+
+def test_a_revoked_key_stops_working_at_once(make_key):
+    raw = make_key("network")
+    client = APIClient(HTTP_AUTHORIZATION=f"Api-Key {raw}")
+    assert client.get("/api/v1/parties/").status_code == 200
+    assert client.get("/api/v1/parties/").status_code == 200  # from the cache
+    partner_key_revoke(key=PartnerKey.objects.get())
+    response = client.get("/api/v1/parties/")
+    assert response.status_code == 401
+    assert "revoked" in response.json()["detail"]
+
+
+def test_a_deleted_or_expired_key_stops_working_at_once(make_key):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    first = APIClient(HTTP_AUTHORIZATION=f"Api-Key {make_key('network')}")
+    assert first.get("/api/v1/parties/").status_code == 200
+    key = PartnerKey.objects.get()
+    key.expiry_date = timezone.now() - timedelta(minutes=1)
+    key.save()
+    assert first.get("/api/v1/parties/").status_code == 401
+    key.delete()
+    assert first.get("/api/v1/parties/").status_code == 401
+
+
+def test_a_cached_key_still_needs_its_secret(make_key):
+    raw = make_key("network")
+    assert (
+        APIClient(HTTP_AUTHORIZATION=f"Api-Key {raw}")
+        .get("/api/v1/parties/")
+        .status_code
+        == 200
+    )
+    prefix, secret = raw.split(".")
+    forged = f"{prefix}.{secret[::-1]}"
+    response = APIClient(HTTP_AUTHORIZATION=f"Api-Key {forged}").get("/api/v1/parties/")
+    assert response.status_code == 401
+
+
+def test_an_organisations_new_rate_applies_at_once(make_key):
+    client = APIClient(HTTP_AUTHORIZATION=f"Api-Key {make_key('network')}")
+    assert client.get("/api/v1/parties/").status_code == 200
+    organisation = PartnerOrganisation.objects.get()
+    organisation.rate_limit = "1/hour"
+    organisation.save()
+    assert client.get("/api/v1/parties/").status_code == 429

@@ -15,6 +15,12 @@ class Receiver:
         self.handled: dict[str, dict] = {}  # webhook-id -> verified body
         self.statuses: list[int] = []  # answers to give, in turn; then 200
         self.secrets: list[str] = []
+        # hold_at = n: the n-th request is received and handled, then its answer
+        # is held back until ``release`` is set (``held`` says it is waiting).
+        self.hold_at: int | None = None
+        self.held = threading.Event()
+        self.release = threading.Event()
+        self.lock = threading.Lock()
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -28,19 +34,24 @@ class Receiver:
                         break
                     except WebhookVerificationError:
                         continue
-                receiver.requests.append(
-                    {
-                        "path": self.path,
-                        "headers": headers,
-                        "body": body,
-                        "verified": verified is not None,
-                    }
-                )
-                status = receiver.statuses.pop(0) if receiver.statuses else 200
-                if verified is None:
-                    status = 401
-                elif 200 <= status < 300:
-                    receiver.handled.setdefault(headers["webhook-id"], verified)
+                with receiver.lock:
+                    receiver.requests.append(
+                        {
+                            "path": self.path,
+                            "headers": headers,
+                            "body": body,
+                            "verified": verified is not None,
+                        }
+                    )
+                    number = len(receiver.requests)
+                    status = receiver.statuses.pop(0) if receiver.statuses else 200
+                    if verified is None:
+                        status = 401
+                    elif 200 <= status < 300:
+                        receiver.handled.setdefault(headers["webhook-id"], verified)
+                if number == receiver.hold_at:
+                    receiver.held.set()
+                    receiver.release.wait(timeout=60)
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -58,5 +69,6 @@ class Receiver:
         return [json.loads(r["body"]) for r in self.requests]
 
     def close(self):
+        self.release.set()
         self.server.shutdown()
         self.server.server_close()

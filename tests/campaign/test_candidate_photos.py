@@ -61,8 +61,11 @@ def test_a_public_candidates_photo_shows_beside_their_name(client, uk_areas):
     assert (attribute(tag, "width"), attribute(tag, "height")) == ("80", "80")
     assert attribute(tag, "alt") == ""
     assert page.index(tag) < page.index("<h3>Pia Public</h3>")
-    # The visitor's browser may fetch what the page points at.
-    assert fetch_image(client, attribute(tag, "src"))
+    # The visitor's browser may fetch what the page points at, and a shared cache
+    # may keep it no longer than the site's cache keeps the page.
+    src = attribute(tag, "src")
+    assert fetch_image(client, src)
+    assert client.get(src)["Cache-Control"] == "public, max-age=300"
 
 
 def test_renditions_are_webp_at_80_and_160_pixels(client, uk_areas):

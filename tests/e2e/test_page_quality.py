@@ -16,7 +16,7 @@ import gzip
 import json
 import os
 import subprocess
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -26,7 +26,7 @@ from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from campaign.services import stance_record
 from network.models import Area
 from tests.e2e.conftest import BROWSER_TEST, CHROMIUM, IN_CI, ensure_wagtail_roots
-from tests.factories import CandidacyFactory, build_site_pages
+from tests.factories import CandidacyFactory, build_site_pages, give_photo
 
 pytestmark = [*BROWSER_TEST, pytest.mark.long]
 
@@ -71,7 +71,15 @@ def seed_pages() -> dict[str, str]:
     # An event as editors publish it: its summary is its description for search.
     site = build_site_pages(summary="A day of workshops for local groups.")
     blackburn = Area.objects.get(area_type="constituency", name="Blackburn")
-    backer = CandidacyFactory(area=blackburn, person__name="Bea Backer")
+    # A public profile with a photo: the card's image counts towards the budget
+    # and the scores.
+    backer = CandidacyFactory(
+        area=blackburn,
+        person__name="Bea Backer",
+        person__public_profile=True,
+        person__public_profile_agreed_at=datetime(2024, 1, 15, tzinfo=UTC),
+    )
+    give_photo(backer.person)
     stance_record(candidacy=backer, kind="replied", occurred_on=date(2024, 6, 12),
                   position="ceasefire", quote="A ceasefire now, and for good.",
                   evidence_url="https://example.org/evidence", actor=None)  # fmt: skip

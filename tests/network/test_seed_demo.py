@@ -27,6 +27,8 @@ def seed() -> str:
 
 
 def snapshot():
+    from wagtail.images import get_image_model
+
     from campaign.models import StanceEvent
     from network.models import Election
 
@@ -38,6 +40,12 @@ def snapshot():
         HomePage.objects.count(),
         Election.objects.count(),
         StanceEvent.objects.count(),
+        get_image_model().objects.count(),
+        sorted(
+            Person.objects.filter(photo__isnull=False).values_list(
+                "slug", "photo__file_hash"
+            )
+        ),
     )
 
 
@@ -59,11 +67,15 @@ def test_the_demo_network(uk_areas, client, subtests):
         check_a_living_campaign(client)
     with subtests.test("a pledge to sign and counts to show"):
         check_a_pledge_to_sign(client)
+    with subtests.test("a few demo people have drawn photos, shown when public"):
+        check_demo_photos(client)
     with subtests.test("the API's stored documents equal a rebuild from scratch"):
         check_documents_are_current()
 
 
 def test_seeding_twice_duplicates_nothing_and_is_deterministic(uk_areas):
+    from wagtail.images import get_image_model
+
     from campaign.models import Pledge
 
     seed()
@@ -75,9 +87,13 @@ def test_seeding_twice_duplicates_nothing_and_is_deterministic(uk_areas):
     assert "0 people created" in output
     # The same people again after they are gone.
     names = sorted(Person.objects.values_list("name", flat=True))
+    photos = get_image_model().objects.count()
     Person.objects.all().delete()
     seed()
     assert sorted(Person.objects.values_list("name", flat=True)) == names
+    # The same drawings again, stored once: the photos left behind are used again.
+    assert get_image_model().objects.count() == photos
+    assert snapshot()[-1] == first[-1]  # the same people, the same pictures
 
 
 def check_network_across_the_five_councils():
@@ -159,6 +175,23 @@ def check_a_pledge_to_sign(client):
     assert selectors.pledge_total() == total  # counted through the counters
 
 
+def check_demo_photos(client):
+    """Drawn photos (network.demo.draw_avatar), private files like any member's,
+    on the constituency pages for public profiles only."""
+    import re
+
+    from network.members.photos import is_profile_photo
+
+    with_photo = Person.objects.filter(photo__isnull=False).select_related("photo")
+    assert 6 <= with_photo.count() <= 30
+    assert all(is_profile_photo(person.photo) for person in with_photo)
+    assert with_photo.filter(public_profile=False).exists()
+    shown = with_photo.filter(public_profile=True, roles__kind=RoleKind.CANDIDATE)
+    role = Role.objects.filter(person__in=shown, area__area_type="constituency").first()
+    page = client.get(f"/where-they-stand/{role.area.slug}/").content.decode()
+    assert re.search(r"<img[^>]*candidate__photo", page)
+
+
 def check_documents_are_current():
     """The seed builds each person's documents once, at its end (ops.batching):
     they must be what a rebuild from scratch makes."""
@@ -176,3 +209,20 @@ def check_documents_are_current():
     PersonDocument.objects.all().delete()
     documents_rebuild_all()
     assert stored() == seeded
+
+
+def test_the_seed_draws_no_photo_for_a_real_organiser(uk_areas, settings, tmp_path):
+    """The demo may be seeded where real people are: only its own get drawings."""
+    from network.demo import seed_photos
+    from tests.factories import PersonFactory, RoleFactory
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    real = PersonFactory(name="Rea Organiser", bio="Runs the Tuesday stall.")
+    RoleFactory(person=real, kind=RoleKind.ORGANISER)
+    demo = PersonFactory(name="Dee Demo", bio="Fictional demo profile. Organiser.")
+    RoleFactory(person=demo, kind=RoleKind.ORGANISER)
+    seed_photos()
+    real.refresh_from_db()
+    demo.refresh_from_db()
+    assert real.photo is None
+    assert demo.photo is not None

@@ -83,3 +83,16 @@ def test_the_senders_own_sql_names_the_real_tables():
     assert Mailing._meta.db_table == "updates_mailing"
     assert "updates_delivery" in HAND_OVER_SQL and "updates_mailing" in HAND_OVER_SQL
     assert SENT_SQL.startswith("UPDATE updates_delivery ")
+
+
+def test_the_mailings_unsubscribe_links_are_each_recipients_own():
+    """Worked out once per mailing, the links are those built one by one, and
+    each opens the unsubscribe page of its own subscriber."""
+    from updates.mail import unsubscribe_url, unsubscribe_urls
+    from updates.tokens import read_unsubscribe_token
+
+    link = unsubscribe_urls()
+    for subscriber_id in (1, 42, 987654321):
+        assert link(subscriber_id) == unsubscribe_url(subscriber_id)
+        token = link(subscriber_id).rstrip("/").rsplit("/", 1)[1]
+        assert read_unsubscribe_token(token) == subscriber_id
