@@ -250,3 +250,10 @@ def loads(text: str, root: str) -> dict:
     document = json.loads(text)
     document["url"] = root + document["url"]
     return document
+
+
+def missing_csv_line(document_pk: int) -> str:
+    """The CSV line of a stored document saved without one (by code older than
+    the column, during a deploy): written from the document, as it would be."""
+    stored = PersonDocument.objects.values_list("document", flat=True)
+    return person_csv_line(stored.get(pk=document_pk))

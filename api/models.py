@@ -160,7 +160,9 @@ class PersonDocument(models.Model):
     )
     document = models.JSONField()
     # The document's CSV line (api/csvrows.py), its address relative to the API.
-    csv_line = models.TextField(default="", blank=True)
+    # Empty in the database by default, so a row written by code that predates
+    # the column (during a deploy) is saved, and the export builds its line.
+    csv_line = models.TextField(default="", db_default="", blank=True)
     # Copies of what the lists sort and page by, so a page is read from one index.
     sort_name = models.CharField(max_length=255)
     modified = models.DateTimeField(help_text="The person's last change.")

@@ -41,7 +41,7 @@ from .csvrows import (
     absolute_line,
     people_csv_header,
 )
-from .documents import absolute, loads, refresh_stale_daily
+from .documents import absolute, loads, missing_csv_line, refresh_stale_daily
 from .filters import (
     AreaFilter,
     AreaPeopleFilter,
@@ -361,14 +361,15 @@ class PeopleListMixin:
         """Every matching person's stored CSV line, a chunk at a time, with its
         address made absolute: no document is parsed and no cell written here."""
         root = self.api_root
-        lines = documents.values_list("csv_line", flat=True).iterator(
+        lines = documents.values_list("csv_line", "pk").iterator(
             chunk_size=self.csv_chunk_size
         )
 
         def chunks():
             yield people_csv_header()
             pending = []
-            for line in lines:
+            for line, pk in lines:
+                line = line or missing_csv_line(pk)
                 pending.append(absolute_line(line, root))
                 if len(pending) == self.csv_chunk_size:
                     yield "".join(pending)

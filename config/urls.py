@@ -24,7 +24,8 @@ urlpatterns = [
     # Ahead of Wagtail's own front-end sign-in (in wagtail_urls), which would take
     # a password alone and skip the second factor and the rate limits.
     path("_util/login/", frontend_login, name="frontend_login"),
-    # The member area and sign-in are in English only, without a language prefix.
+    # The member area and sign-in have one address for every language: they are
+    # shown in the reader's chosen language (ops.i18n.ReaderLanguageMiddleware).
     path("accounts/", include("allauth.urls")),
     path("network/", include("network.members.urls")),
     path("documents/", include(wagtaildocs_urls)),

@@ -15,6 +15,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
+from campaign.models import PledgeWording
 from campaign.services import stance_record
 from cms.services import page_translation_publish
 from network.models import Area
@@ -201,6 +202,12 @@ def multilingual_site(site_pages, uk_areas):
             occurred_on=date(2024, 6, day),
             actor=None,
         )
+    # The pledge's words in English only: translated pages show them marked as
+    # English, with the page around them in the reader's language.
+    PledgeWording.objects.create(
+        version="2026-12", statement="I pledge.", consent="I agree."
+    )
+    site_pages.candidacy = candidacy
     return site_pages
 
 
@@ -218,6 +225,9 @@ def public_paths(pages) -> list[str]:
         "/where-they-stand/?postcode=nonsense",
         "/where-they-stand/blackburn/",
         "/updates/signup/",
+        "/pledge/",
+        "/pledge/check-your-email/",
+        f"/ask/{pages.candidacy.pk}/",
         "/no-such-page/",
     ]
 
@@ -283,8 +293,20 @@ def signed_out_reader_paths() -> list[str]:
     ]
 
 
-def signed_in_reader_paths() -> list[str]:
-    return ["/network/", "/accounts/logout/", "/network/delete-account/"]
+def signed_in_reader_paths(member) -> list[str]:
+    slug = member.person.slug
+    return [
+        "/network/",
+        "/network/directory/",
+        f"/network/people/{slug}/",
+        f"/network/people/{slug}/edit/",
+        "/network/delete-account/",
+        "/accounts/logout/",
+        "/accounts/password/change/",
+        "/accounts/email/",
+        "/accounts/2fa/",
+        "/accounts/reauthenticate/",
+    ]
 
 
 @pytest.mark.django_db
@@ -307,7 +329,7 @@ def test_sign_in_and_member_pages_read_in_the_readers_language(
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
         for signed_in, paths in (
             (False, signed_out_reader_paths()),
-            (True, signed_in_reader_paths()),
+            (True, signed_in_reader_paths(member)),
         ):
             if signed_in:
                 client.force_login(member)

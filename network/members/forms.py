@@ -27,26 +27,30 @@ PHOTO_ACCEPT = ",".join(f".{ext}" for ext in FORMATS_BY_EXTENSION)
 
 class ProfileForm(forms.Form):
     version = forms.CharField(widget=forms.HiddenInput)
-    pronouns = forms.CharField(max_length=50, required=False)
+    pronouns = forms.CharField(label=_("Pronouns"), max_length=50, required=False)
     bio = forms.CharField(
-        label="Short bio",
+        label=_("Short bio"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
     public_profile = forms.BooleanField(
-        label="Show me by name on the public site",
+        label=_("Show me by name on the public site"),
         required=False,
-        help_text="Your public contacts appear there too. You can change this "
-        "at any time.",
+        help_text=_(
+            "Your public contacts appear there too. You can change this at any time."
+        ),
     )
     photo = forms.FileField(
+        label=_("Photo"),
         required=False,
-        help_text="JPEG, PNG or WebP, at most 5 MB. We resize it and remove "
-        "its metadata (such as where it was taken).",
+        help_text=_(
+            "JPEG, PNG or WebP, at most 5 MB. We resize it and remove its metadata "
+            "(such as where it was taken)."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": PHOTO_ACCEPT}),
     )
-    remove_photo = forms.BooleanField(label="Remove my photo", required=False)
+    remove_photo = forms.BooleanField(label=_("Remove my photo"), required=False)
 
 
 class PersonAdminForm(WagtailAdminModelForm):
@@ -94,14 +98,17 @@ class PersonAdminForm(WagtailAdminModelForm):
 
 class ContactForm(forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    kind = forms.ChoiceField(choices=ContactKind.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=ContactKind.choices)
     # A textarea: postal addresses span lines, which a one-line input would lose.
-    value = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
-    label = forms.CharField(max_length=100, required=False)
+    value = forms.CharField(
+        label=_("Value"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    label = forms.CharField(label=_("Label"), max_length=100, required=False)
     visibility = forms.ChoiceField(
+        label=_("Visibility"),
         choices=Visibility.choices,
         initial=Visibility.COORDINATORS,
-        help_text="Who may see this contact.",
+        help_text=_("Who may see this contact."),
     )
 
     def clean(self):
@@ -151,17 +158,6 @@ class InvitationAcceptForm(forms.Form):
         if data.get("password1") != data.get("password2"):
             self.add_error("password2", gettext("The two passwords differ."))
         return data
-
-
-# The roles as someone asking to join reads them, in their language (the model's
-# own labels stay as the admin shows them).
-JOIN_ROLE_LABELS = {
-    RoleKind.COUNCILLOR: _("Councillor"),
-    RoleKind.MP: _("MP"),
-    RoleKind.CANDIDATE: _("Candidate"),
-    RoleKind.ORGANISER: _("Organiser"),
-    RoleKind.CAMPAIGNER: _("Campaigner"),
-}
 
 
 def joinable_areas():
@@ -230,10 +226,7 @@ class JoinRequestForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [
-            (kind, JOIN_ROLE_LABELS.get(kind, label))
-            for kind, label in RoleKind.choices
-        ]
+        self.fields["role"].choices = RoleKind.choices
         self.area_matches = []
         if self.is_bound:
             # The field's own checks first (length, no NUL), then the search.

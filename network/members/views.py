@@ -19,6 +19,8 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from network import personal_data
@@ -112,44 +114,44 @@ def dashboard(request):
 
 
 NETWORK_CHOICES = [
-    ("network", "The network"),
-    ("tracked", "Tracked: candidates and representatives the campaign presses"),
-    ("all", "Everyone in the directory"),
+    ("network", _("The network")),
+    ("tracked", _("Tracked: candidates and representatives the campaign presses")),
+    ("all", _("Everyone in the directory")),
 ]
 
 
 class DirectoryFilter(django_filters.FilterSet):
     show = django_filters.ChoiceFilter(
-        label="Show",
+        label=_("Show"),
         choices=NETWORK_CHOICES,
         empty_label=None,
         method="filter_show",
-        help_text="The network's own people, or those the campaign tracks.",
+        help_text=_("The network's own people, or those the campaign tracks."),
     )
     q = django_filters.CharFilter(
-        label="Name",
+        label=_("Name"),
         method="filter_name",
-        help_text="Part of a person's name.",
+        help_text=_("Part of a person's name."),
     )
     area = django_filters.ModelChoiceFilter(
-        label="Area",
+        label=_("Area"),
         queryset=lambda request: selectors.area_choices(),
         method="filter_area",
-        help_text="A nation, region or council: people with a role inside it.",
+        help_text=_("A nation, region or council: people with a role inside it."),
     )
     role = django_filters.ChoiceFilter(
-        label="Role",
+        label=_("Role"),
         field_name="roles__kind",
         choices=RoleKind.choices,
         distinct=True,
-        help_text="People holding (or having held) a role of this kind.",
+        help_text=_("People holding (or having held) a role of this kind."),
     )
     group = django_filters.ModelChoiceFilter(
-        label="Group",
+        label=_("Group"),
         field_name="group_memberships__group",
         queryset=lambda request: Group.objects.order_by("name"),
         distinct=True,
-        help_text="Members of this group.",
+        help_text=_("Members of this group."),
     )
 
     class Meta:
@@ -322,7 +324,7 @@ def person_edit(request, slug):
             except ValidationError as error:
                 _attach_errors(error, form, formset)
             else:
-                messages.success(request, "Your profile is saved.")
+                messages.success(request, gettext("Your profile is saved."))
                 return redirect("members:person_edit", slug=person.slug)
     else:
         form = ProfileForm(
@@ -394,8 +396,10 @@ def delete_account(request):
         services.deletion_request(user=request.user)
         messages.success(
             request,
-            "We have your request. A coordinator will confirm it; then your account "
-            "and everything held about you are erased.",
+            gettext(
+                "We have your request. A coordinator will confirm it; then your "
+                "account and everything held about you are erased."
+            ),
         )
         return redirect("members:dashboard")
     return render(request, "network/members/delete_account.html")
@@ -433,8 +437,10 @@ def invitation(request, signed):
                 )
                 messages.success(
                     request,
-                    "Welcome to the network. Check your profile, and consider "
-                    "adding a second factor to your account.",
+                    gettext(
+                        "Welcome to the network. Check your profile, and consider "
+                        "adding a second factor to your account."
+                    ),
                 )
                 return redirect("members:dashboard")
     return render(

@@ -15,6 +15,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .areas import Area
 from .people import Person, RoleKind
@@ -114,9 +115,9 @@ class JoinRequest(models.Model):
 
 
 class ChangeSource(models.TextChoices):
-    MEMBER = "member", "The member"
-    COORDINATOR = "coordinator", "A coordinator"
-    IMPORT = "import", "An import"
+    MEMBER = "member", _("The member")
+    COORDINATOR = "coordinator", _("A coordinator")
+    IMPORT = "import", _("An import")
 
 
 class ProfileChange(models.Model):

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
@@ -26,9 +27,9 @@ from .validation import normalise_contact_value
 class Visibility(models.TextChoices):
     """Who may see a contact detail. network/visibility.py applies these."""
 
-    PUBLIC = "public", "Public"
-    NETWORK = "network", "Network members and network partners"
-    COORDINATORS = "coordinators", "Coordinators only"
+    PUBLIC = "public", _("Public")
+    NETWORK = "network", _("Network members and network partners")
+    COORDINATORS = "coordinators", _("Coordinators only")
 
 
 class TimestampedModel(models.Model):
@@ -166,10 +167,10 @@ class NetworkStatus(models.TextChoices):
     whose stance the campaign tracks. Only the first are "the network"; the others
     are never members, whatever their ``status``."""
 
-    MEMBER = "member", "Member of the network"
-    ORGANISER = "organiser", "Organiser"
-    ALLY = "ally", "Ally"
-    TRACKED = "tracked", "Tracked: pressed by the campaign, not in the network"
+    MEMBER = "member", _("Member of the network")
+    ORGANISER = "organiser", _("Organiser")
+    ALLY = "ally", _("Ally")
+    TRACKED = "tracked", _("Tracked: pressed by the campaign, not in the network")
 
 
 # The statuses that make a person part of the network.
@@ -297,16 +298,16 @@ class Person(RevisionMixin, index.Indexed, TimestampedModel, ClusterableModel):
 
 
 class ContactKind(models.TextChoices):
-    EMAIL = "email", "Email"
-    PHONE = "phone", "Phone"
-    WEBSITE = "website", "Website"
+    EMAIL = "email", _("Email")
+    PHONE = "phone", _("Phone")
+    WEBSITE = "website", _("Website")
     X = "x", "X (Twitter)"
     FACEBOOK = "facebook", "Facebook"
     INSTAGRAM = "instagram", "Instagram"
     BLUESKY = "bluesky", "Bluesky"
     MASTODON = "mastodon", "Mastodon"
     TIKTOK = "tiktok", "TikTok"
-    ADDRESS = "address", "Postal address"
+    ADDRESS = "address", _("Postal address")
 
 
 class ContactDetail(TimestampedModel, Orderable):
@@ -395,11 +396,11 @@ class GroupMembership(TimestampedModel, Orderable):
 
 
 class RoleKind(models.TextChoices):
-    COUNCILLOR = "councillor", "Councillor"
-    MP = "mp", "MP"
-    CANDIDATE = "candidate", "Candidate"
-    ORGANISER = "organiser", "Organiser"
-    CAMPAIGNER = "campaigner", "Campaigner"
+    COUNCILLOR = "councillor", _("Councillor")
+    MP = "mp", _("MP")
+    CANDIDATE = "candidate", _("Candidate")
+    ORGANISER = "organiser", _("Organiser")
+    CAMPAIGNER = "campaigner", _("Campaigner")
 
 
 class Role(TimestampedModel, Orderable):

@@ -109,3 +109,16 @@ def test_etag_changes_with_the_data_and_with_the_caller(directory, client_as):
     response = network.get("/api/v1/people/amira-test/", HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 200
     assert response.json()["bio"] == "Now with a bio."
+
+
+def test_a_document_stored_without_its_csv_line_is_exported_in_full(
+    directory, client_as
+):
+    """Code older than the stored line (during a deploy) saves documents without
+    one: the export writes their line from the document instead of a broken row."""
+    from api.models import PersonDocument
+
+    client = client_as("network_key")
+    before = read_csv(client.get("/api/v1/people/?format=csv"))
+    PersonDocument.objects.filter(person=directory["amira"]).update(csv_line="")
+    assert read_csv(client.get("/api/v1/people/?format=csv")) == before
