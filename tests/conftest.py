@@ -16,6 +16,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_areas", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def english_to_begin_with():
+    """Each test starts in the site's default language, whatever the request
+    before it in this worker activated (a /cy/ page, a Welsh reader's sign-in)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def uk_areas(db):
     """The real areas. A transactional test elsewhere may have flushed them, so

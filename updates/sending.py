@@ -331,13 +331,10 @@ SENT_SQL = (
 
 
 def _per_message_cursor():
-    """A cursor for the per-message statements. On PostgreSQL, psycopg's own
-    cursor with the values sent apart from the statement, which psycopg then
-    prepares once per connection: PostgreSQL plans each statement once instead
-    of for every recipient. (Django's cursor puts the values into the text.)"""
-    if db_connection.vendor == "postgresql":
-        db_connection.ensure_connection()
-        return db_connection.connection.cursor()
+    """Django's cursor, so a database error is Django's (and marks a broken
+    connection for the worker to replace). The statements are plain SQL written
+    once; psycopg still binds values on the client here, so PostgreSQL plans
+    each one, which costs little for a primary-key UPDATE."""
     return db_connection.cursor()
 
 
