@@ -10,7 +10,6 @@ import signal
 from collections import Counter
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
@@ -22,7 +21,7 @@ from tests.factories import PersonFactory
 from tests.security.faults_support import (
     LiveDatabase,
     process_env,
-    start,
+    start_worker,
     stop,
     wait_for,
 )
@@ -92,22 +91,7 @@ def test_a_killed_webhook_worker_loses_nothing_and_repeats_only_the_unanswered(
     log = tmp_path / "workers.log"
 
     def worker(name):
-        return start(
-            [
-                str(settings.BASE_DIR / "bin" / "entrypoint"),
-                "worker",
-                "--queue-name",
-                "*",
-                "--worker-id",
-                name,
-                "--interval",
-                "0.1",
-                "--no-startup-delay",
-                "--no-reload",
-            ],
-            env,
-            log,
-        )
+        return start_worker(name, env, log)
 
     receiver.hold_at = HELD
     workers = [worker("first")]

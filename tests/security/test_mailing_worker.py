@@ -25,7 +25,7 @@ from tests.security.faults_support import (
     LiveDatabase,
     free_port,
     process_env,
-    start,
+    start_worker,
     stop,
     wait_for,
 )
@@ -150,22 +150,7 @@ def test_a_killed_worker_s_mailing_is_finished_by_a_fresh_worker_each_once(
 
     def worker(name):
         """``bin/entrypoint worker``, as production runs it."""
-        workers[name] = start(
-            [
-                str(settings.BASE_DIR / "bin" / "entrypoint"),
-                "worker",
-                "--queue-name",
-                "*",
-                "--worker-id",
-                name,
-                "--interval",
-                "0.1",
-                "--no-startup-delay",
-                "--no-reload",
-            ],
-            env,
-            log,
-        )
+        workers[name] = start_worker(name, env, log)
 
     def kill_sender_when(hold):
         """SIGKILL the worker sending the mailing once the sink holds it."""
