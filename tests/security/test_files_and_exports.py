@@ -201,6 +201,27 @@ def test_withdrawing_a_public_profile_hides_the_photo_at_once(client, public_mem
     assert client.get(url).status_code == 404
 
 
+def test_a_private_candidates_photo_never_reaches_a_public_page(
+    client, private_member, public_member
+):
+    """Constituency pages show candidates' photos (network.visibility.shows_photo):
+    a private member's upload is on no page, in no rendition, and its renditions
+    are not even made; a public one's shows, so the page does show photos."""
+    from tests.factories import CandidacyFactory
+
+    blackburn = Area.objects.get(area_type="constituency", name="Blackburn")
+    private = upload_photo(private_member)
+    public = upload_photo(public_member)
+    for user in (private_member, public_member):
+        CandidacyFactory(area=blackburn, person=user.person)
+    page = client.get("/where-they-stand/blackburn/").content.decode()
+    assert "Cyrus Privateperson" in page and "Pat Publicperson" in page
+    assert not private.renditions.exists()
+    assert private.file.url not in page
+    assert public.renditions.exists()
+    assert any(r.url in page for r in public.renditions.all())
+
+
 def test_photos_uploaded_in_the_admin_are_private_too(client, superuser, uk_areas):
     person = PersonFactory(name="Dana Adminupload", public_profile=False)
     sign_in_with_mfa(client, superuser)
