@@ -5,9 +5,8 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
-from wagtail.models import Locale, Page
+from wagtail.models import Locale
 
-from campaign.models import PledgeWording
 from cms.demo import next_occurrence
 from cms.models import EventPage, SiteSettings, StandardPage, StatementPage
 
@@ -15,7 +14,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.long]
 
 
 # Seeding takes seconds: one seed, then a subtest per promise about the site it
-# builds, so a failure still names what broke.
+# builds, so a failure still names what broke. That a second seed builds no page
+# or pledge wording twice is checked with the rest of the demo, in
+# tests/network/test_seed_demo.py.
 
 
 def test_the_demo_site(client, uk_areas, subtests):
@@ -34,12 +35,6 @@ def test_the_demo_site(client, uk_areas, subtests):
         check_every_language(client)
     with subtests.test("the pledge's words in every language"):
         check_the_pledge_in_every_language(client)
-    with subtests.test("seeding again builds nothing twice"):
-        pages_before = Page.objects.count()
-        wordings_before = PledgeWording.objects.count()
-        call_command("seed_demo", verbosity=0)
-        assert Page.objects.count() == pages_before
-        assert PledgeWording.objects.count() == wordings_before
 
 
 def check_the_pledge_in_every_language(client):

@@ -27,10 +27,14 @@ def seed() -> str:
 
 
 def snapshot():
+    """What one seed leaves: the network, the campaign site and its pages, the
+    updates list. The people's photos come last."""
     from wagtail.images import get_image_model
+    from wagtail.models import Page
 
-    from campaign.models import StanceEvent
+    from campaign.models import PledgeWording, StanceEvent
     from network.models import Election
+    from updates.models import ConsentEvent, Delivery, Mailing, SignupPage, Subscriber
 
     return (
         Person.objects.count(),
@@ -38,9 +42,16 @@ def snapshot():
         ContactDetail.objects.count(),
         Group.objects.count(),
         HomePage.objects.count(),
+        Page.objects.count(),
+        PledgeWording.objects.count(),
         Election.objects.count(),
         StanceEvent.objects.count(),
         get_image_model().objects.count(),
+        SignupPage.objects.count(),
+        Subscriber.objects.count(),
+        ConsentEvent.objects.count(),
+        Mailing.objects.count(),
+        Delivery.objects.count(),
         sorted(
             Person.objects.filter(photo__isnull=False).values_list(
                 "slug", "photo__file_hash"
@@ -74,6 +85,8 @@ def test_the_demo_network(uk_areas, client, subtests):
 
 
 def test_seeding_twice_duplicates_nothing_and_is_deterministic(uk_areas):
+    """The one test that seeds twice: the site's pages, pledge wordings and the
+    updates list are in the snapshot, so the tests of what a seed builds seed once."""
     from wagtail.images import get_image_model
 
     from campaign.models import Pledge

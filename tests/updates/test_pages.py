@@ -144,22 +144,15 @@ def test_seed_demo_builds_the_updates_list_once(uk_areas):
 
     from django.core.management import call_command
 
-    from updates.models import ConsentEvent, Delivery, Mailing, Subscriber
-
-    def counts():
-        return tuple(
-            model.objects.count()
-            for model in (SignupPage, Subscriber, ConsentEvent, Mailing, Delivery)
-        )
+    from updates.models import Mailing, Subscriber
 
     call_command("seed_demo", stdout=StringIO())
-    first = counts()
-    assert first[0] == 1 and first[1] >= 5 and first[3] == 2
+    assert SignupPage.objects.count() == 1
+    assert Subscriber.objects.count() >= 5 and Mailing.objects.count() == 2
     # Every demo subscriber has the evidence a real one would.
     for subscriber in Subscriber.objects.all():
         assert subscriber.consent_events.filter(action="requested").exists()
     assert Subscriber.objects.exclude(constituency=None).exists()
     page = SignupPage.objects.get()
     assert page.live and page.get_parent().specific.__class__.__name__ == "HomePage"
-    call_command("seed_demo", stdout=StringIO())
-    assert counts() == first
+    # A second seed adds none of these: tests/network/test_seed_demo.py seeds twice.
