@@ -130,7 +130,7 @@ def axe_violations(page, *, impacts=("serious", "critical")) -> list[dict]:
     return [v for v in result["violations"] if v["impact"] in impacts]
 
 
-def _describe(violations: list[dict]) -> str:
+def describe(violations: list[dict]) -> str:
     return json.dumps(
         [
             {
@@ -149,6 +149,6 @@ def _describe(violations: list[dict]) -> str:
 def assert_no_axe_violations():
     def check(page, *, impacts=("serious", "critical")):
         violations = axe_violations(page, impacts=impacts)
-        assert not violations, f"axe-core on {page.url}:\n{_describe(violations)}"
+        assert not violations, f"axe-core on {page.url}:\n{describe(violations)}"
 
     return check

@@ -25,7 +25,14 @@ from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
 from campaign.services import stance_record
 from network.models import Area
-from tests.e2e.conftest import BROWSER_TEST, CHROMIUM, IN_CI, ensure_wagtail_roots
+from tests.e2e.conftest import (
+    BROWSER_TEST,
+    CHROMIUM,
+    IN_CI,
+    axe_violations,
+    describe,
+    ensure_wagtail_roots,
+)
 from tests.factories import CandidacyFactory, build_site_pages, give_photo
 
 pytestmark = [*BROWSER_TEST, pytest.mark.long]
@@ -119,18 +126,53 @@ def open_page(tab, name: str, url: str):
         assert tab.locator("[data-error-summary]").count() == 1
 
 
-def test_axe_finds_nothing_on_the_main_pages_at_both_widths(
-    browser, live_server, uk_areas, assert_no_axe_violations
+def test_main_pages_pass_axe_and_send_at_most_150_kb_at_both_widths(
+    browser, live_server, uk_areas, subtests
 ):
+    """Each page at each width is visited once, as a first visit (a fresh context,
+    so an empty cache): what it sent is weighed, then axe-core runs in it. One
+    subtest per check, so a failure of one still lets the other run."""
     pages = seed_pages()
-    for viewport in VIEWPORTS.values():
-        context = browser.new_context(base_url=live_server.url, viewport=viewport)
-        context.set_default_timeout(10_000)
-        tab = context.new_page()
+    report = {}
+    for label, viewport in VIEWPORTS.items():
         for name, url in pages.items():
+            context = browser.new_context(
+                base_url=live_server.url,
+                viewport=viewport,
+                extra_http_headers={"Accept-Encoding": "gzip, deflate, br"},
+            )
+            tab = context.new_page()
+            responses = []
+            tab.on("response", lambda response, seen=responses: seen.append(response))
             open_page(tab, name, url)
-            assert_no_axe_violations(tab, impacts=EVERY_IMPACT)
-        context.close()
+            tab.wait_for_load_state("networkidle")
+            with subtests.test("at most 150 KB", page=name, width=label):
+                report[f"{name} ({label})"] = check_weight(name, url, label, responses)
+            with subtests.test("axe finds nothing", page=name, width=label):
+                violations = axe_violations(tab, impacts=EVERY_IMPACT)
+                assert not violations, (
+                    f"axe-core on {tab.url} at {label} width:\n{describe(violations)}"
+                )
+            context.close()
+    print("\n" + "\n".join(f"{k}: {v // 1024} KB" for k, v in report.items()))  # noqa: T201
+
+
+def check_weight(name: str, url: str, label: str, responses: list) -> int:
+    """Fails when the page sent more than the budget, or sent itself uncompressed;
+    returns the bytes it sent."""
+    if name == "form-errors":  # the answer to the form, not the empty form
+        first = next(i for i, r in enumerate(responses) if r.request.method == "POST")
+        responses = responses[first:]
+    sizes = {r.url: transferred(r) for r in responses}
+    total = sum(sizes.values())
+    assert total <= BUDGET, (
+        f"{url} at {label} width sends {total // 1024} KB: "
+        + json.dumps({u: s for u, s in sizes.items() if s > 2048}, indent=2)
+    )
+    # Pages themselves go out compressed.
+    document = next(r for r in responses if r.request.resource_type == "document")
+    assert document.header_value("content-encoding") in ("gzip", "br")
+    return total
 
 
 def transferred(response) -> int:
@@ -148,44 +190,6 @@ def transferred(response) -> int:
         compressed = len(gzip.compress(body, compresslevel=9))
         return headers + min(len(body), compressed)
     return headers + len(body)
-
-
-def test_no_page_sends_more_than_150_kb_on_a_first_visit(
-    browser, live_server, uk_areas
-):
-    pages = seed_pages()
-    report = {}
-    for label, viewport in VIEWPORTS.items():
-        for name, url in pages.items():
-            # A fresh context: an empty cache, as on a first visit.
-            context = browser.new_context(
-                base_url=live_server.url,
-                viewport=viewport,
-                extra_http_headers={"Accept-Encoding": "gzip, deflate, br"},
-            )
-            tab = context.new_page()
-            responses = []
-            tab.on("response", lambda response, seen=responses: seen.append(response))
-            open_page(tab, name, url)
-            tab.wait_for_load_state("networkidle")
-            if name == "form-errors":  # the answer to the form, not the empty form
-                first = next(i for i, r in enumerate(responses)
-                             if r.request.method == "POST")  # fmt: skip
-                responses = responses[first:]
-            sizes = {r.url: transferred(r) for r in responses}
-            total = sum(sizes.values())
-            report[f"{name} ({label})"] = total
-            assert total <= BUDGET, (
-                f"{url} at {label} width sends {total // 1024} KB: "
-                + json.dumps({u: s for u, s in sizes.items() if s > 2048}, indent=2)
-            )
-            # Pages themselves go out compressed.
-            document = next(
-                r for r in responses if r.request.resource_type == "document"
-            )
-            assert document.header_value("content-encoding") in ("gzip", "br")
-            context.close()
-    print("\n" + "\n".join(f"{k}: {v // 1024} KB" for k, v in report.items()))  # noqa: T201
 
 
 def _lighthouse_missing() -> str:

@@ -139,7 +139,7 @@ def test_deploy_checks_want_https_links_and_a_background_worker(settings):
 
 
 @pytest.mark.long
-def test_seed_demo_builds_the_updates_list_once(uk_areas):
+def test_seed_demo_builds_the_updates_list(uk_areas):
     from io import StringIO
 
     from django.core.management import call_command
