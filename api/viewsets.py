@@ -33,7 +33,7 @@ from rest_framework.views import APIView
 from network.models import Area
 from network.visibility import Audience, audience_for_request
 
-from . import selectors
+from . import answers, selectors
 from .authentication import PartnerKeyAuthentication, SessionAuthentication
 from .csvrows import (
     PEOPLE_CSV_COLUMNS,
@@ -268,6 +268,13 @@ class PeopleListMixin:
         keyset = decode_list_cursor(token) if token else None
         if keyset is None and (params.get("modified_since") or token):
             return self.change_feed(request)
+        kept = self.kept_answer_key()
+        generation = None
+        if kept:
+            generation, answer = answers.lookup(kept)
+            if answer is not None:
+                self.last_modified = answer.last_modified
+                return StoredJSON(answer.text)
         documents = self.documents()
         raw_ordering, fields = self.ordering()
         documents = documents.order_by(
@@ -319,7 +326,21 @@ class PeopleListMixin:
             f'"previous": {json.dumps(previous)}, '
             f'"results": [{", ".join(row[1] for row in rows)}]}}'
         )
-        return StoredJSON(absolute(text, self.api_root))
+        text = absolute(text, self.api_root)
+        if kept:
+            answers.keep(kept, generation, text, self.last_modified)
+        return StoredJSON(text)
+
+    def kept_answer_key(self) -> str | None:
+        """Where this page of the list is kept (api/answers.py), or None when it
+        is not: filtered lists, CSV, and with the cache off."""
+        if self.narrowed_always or not answers.enabled() or self.wants_csv():
+            return None
+        if set(self.request.query_params) - UNFILTERED - {"ordering"}:
+            return None
+        return answers.answer_key(
+            self.audience, self.api_root, self.request.get_full_path()
+        )
 
     def page_number(self, count: int, size: int) -> int:
         raw = self.request.query_params.get("page") or "1"
