@@ -30,6 +30,8 @@ from datetime import datetime
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.middleware.gzip import GZipMiddleware
+from django.utils.text import compress_string
 
 GENERATION_KEY = "api-answers:generation"
 
@@ -39,6 +41,16 @@ class Answer:
     generation: str
     text: str
     last_modified: datetime | None
+    # The body's ETag digest and its gzip, made once when kept rather than for
+    # every caller (compressing a page of 100 people is a fair share of a
+    # request's time).
+    digest: str
+    gzipped: bytes
+
+
+def body_digest(body: bytes) -> str:
+    """The ETag of a JSON answer: a hash of the body the caller gets."""
+    return hashlib.sha256(body).hexdigest()[:32]
 
 
 def enabled() -> bool:
@@ -90,11 +102,19 @@ def lookup(key: str) -> tuple[str | None, Answer | None]:
 
 def keep(
     key: str, generation: str | None, text: str, last_modified: datetime | None
-) -> None:
+) -> Answer | None:
+    """Keep ``text`` under ``key`` for readers of ``generation``; the answer."""
     if generation is None:
-        return
-    cache.set(
-        key,
-        Answer(generation, text, last_modified),
-        settings.API_LIST_CACHE_SECONDS,
+        return None
+    body = text.encode()
+    answer = Answer(
+        generation,
+        text,
+        last_modified,
+        digest=body_digest(body),
+        # With the random padding Django's GZipMiddleware adds against BREACH;
+        # each kept page has its own.
+        gzipped=compress_string(body, max_random_bytes=GZipMiddleware.max_random_bytes),
     )
+    cache.set(key, answer, settings.API_LIST_CACHE_SECONDS)
+    return answer

@@ -1,6 +1,8 @@
 """Pages of the people list kept in the cache (api/answers.py): served again
 without the database, never after a change, never to another audience."""
 
+import gzip
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -155,3 +157,23 @@ def test_a_committed_change_shows_at_once(uk_areas, directory, network):
     amira.save()  # its own transaction, committed
     after, _ = read(network)
     assert "Amira Committed" in names(after)
+
+
+def test_a_kept_page_goes_out_gzipped_as_the_site_would_compress_it(directory, network):
+    plain, _ = read(network, "/api/v1/people/")
+    fresh, _ = read(network, "/api/v1/people/?page=1", HTTP_ACCEPT_ENCODING="gzip")
+    kept, asked = read(network, "/api/v1/people/?page=1", HTTP_ACCEPT_ENCODING="gzip")
+    assert asked == []
+    for response in (fresh, kept):
+        assert response["Content-Encoding"] == "gzip"
+        assert "Accept-Encoding" in response["Vary"]
+        assert int(response["Content-Length"]) == len(response.content)
+        assert gzip.decompress(response.content) == plain.content
+        # The weak form of the plain answer's ETag, as GZipMiddleware gives it.
+        assert response["ETag"] == f"W/{plain['ETag']}"
+    again = network.get(
+        "/api/v1/people/?page=1",
+        HTTP_ACCEPT_ENCODING="gzip",
+        HTTP_IF_NONE_MATCH=kept["ETag"],
+    )
+    assert again.status_code == 304
