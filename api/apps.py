@@ -12,5 +12,4 @@ class ApiConfig(AppConfig):
         from .answers import forget_after_migrating
         from .webhooks import signals as webhook_signals  # noqa: F401
 
-        # A migration may rewrite stored documents without telling anyone.
         post_migrate.connect(forget_after_migrating, sender=self)

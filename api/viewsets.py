@@ -355,14 +355,14 @@ class PeopleListMixin:
 
     def kept_answer_key(self) -> str | None:
         """Where this page of the list is kept (api/answers.py), or None when it
-        is not: filtered lists, CSV, and with the cache off."""
+        is not: filtered lists, CSV, any query string but the API's own
+        spelling, and with the cache off."""
         if self.narrowed_always or not answers.enabled() or self.wants_csv():
             return None
-        if set(self.request.query_params) - UNFILTERED - {"ordering"}:
+        query = self.request.META.get("QUERY_STRING", "")
+        if answers.canonical(dict(self.request.query_params.lists())) != query:
             return None
-        return answers.answer_key(
-            self.audience, self.api_root, self.request.get_full_path()
-        )
+        return answers.answer_key(self.audience, self.api_root, query)
 
     def page_number(self, count: int, size: int) -> int:
         raw = self.request.query_params.get("page") or "1"
