@@ -35,6 +35,7 @@ marks the subscriber bounced), other errors are retried up to
 import logging
 import secrets
 import smtplib
+import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -186,10 +187,11 @@ class SenderLease:
 
 @contextmanager
 def fast_commits():
-    """On PostgreSQL, commit without waiting for the disk flush while sending.
+    """On PostgreSQL, commit without waiting for the disk flush while sending,
+    and let the per-message statement be prepared (``UPDATES_SENDER_PREPARE``).
 
-    Each recipient's outcome is committed before the next message goes; waiting for
-    a flush every time would cap sending at the disk's sync rate. A killed worker
+    Each message's hand-over is committed before its content goes; waiting for a
+    flush every time would cap sending at the disk's sync rate. A killed worker
     loses nothing this way (the server has every commit); only a crash of the
     database server itself could forget the last fraction of a second of outcomes.
     """
@@ -198,9 +200,18 @@ def fast_commits():
         return
     with db_connection.cursor() as cursor:
         cursor.execute("SET synchronous_commit TO OFF")
+    raw = db_connection.connection
+    threshold = raw.prepare_threshold
+    if settings.UPDATES_SENDER_PREPARE and threshold is None:
+        # Django turns psycopg's prepared statements off (None) for the sake of
+        # connection poolers, and psycopg then prepares nothing, even when
+        # asked. A threshold no statement reaches prepares only those asked for:
+        # the sender's per-message one (``_per_message_cursor``).
+        raw.prepare_threshold = sys.maxsize
     try:
         yield
     finally:
+        raw.prepare_threshold = threshold
         with db_connection.cursor() as cursor:
             cursor.execute("SET synchronous_commit TO DEFAULT")
 
@@ -404,8 +415,7 @@ class _Prepared:
         self.rowcount = 0
 
     def execute(self, sql, params):
-        # None leaves it to the connection's own prepare_threshold (Django's
-        # default: never, for the sake of connection poolers).
+        # None leaves it to the connection's own prepare_threshold.
         prepare = True if settings.UPDATES_SENDER_PREPARE else None
         self.cursor.execute(sql, params, prepare=prepare)
         self.rowcount = self.cursor.rowcount
