@@ -410,6 +410,8 @@ def _per_message_cursor():
 
 
 class _Prepared:
+    """psycopg's cursor, asking for each statement to be prepared."""
+
     def __init__(self, cursor):
         self.cursor = cursor
         self.rowcount = 0
