@@ -6,5 +6,11 @@ class ApiConfig(AppConfig):
     verbose_name = "Partner API"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from . import schema, signals  # noqa: F401  (registers them)
+        from .answers import forget_after_migrating
         from .webhooks import signals as webhook_signals  # noqa: F401
+
+        # A migration may rewrite stored documents without telling anyone.
+        post_migrate.connect(forget_after_migrating, sender=self)

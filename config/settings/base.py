@@ -332,6 +332,10 @@ API_THROTTLE_USER = env("API_THROTTLE_USER", default="600/minute")
 # The change feed holds back rows changed in the last few seconds, whose
 # transactions may not have committed, so a partner syncing never skips one.
 API_SYNC_SETTLE_SECONDS = env.int("API_SYNC_SETTLE_SECONDS", default=2)
+# Pages of the unfiltered people list are kept in the cache until a person's
+# answer changes (api/answers.py); this bounds how long one may outlive a change
+# whose notice the cache missed. 0 turns keeping them off.
+API_LIST_CACHE_SECONDS = env.int("API_LIST_CACHE_SECONDS", default=60)
 # Where partners ask for a key; the API's documentation page names it. Left
 # empty, the page sends them to the contact address in the site's footer.
 API_CONTACT_EMAIL = env("API_CONTACT_EMAIL", default="")
