@@ -521,6 +521,11 @@ UPDATES_RETRY_DELAY = env.int("UPDATES_RETRY_DELAY", default=300)
 # mailing waits; it must stay above what one message can take (EMAIL_TIMEOUT for
 # each step of the SMTP exchange).
 UPDATES_SENDER_LEASE = env.float("UPDATES_SENDER_LEASE", default=120)
+# On PostgreSQL, the sender's per-message statement is prepared once per
+# connection (planning it each time cost as much as running it). Turn off behind
+# a transaction-mode pooler that does not keep prepared statements (PgBouncer
+# before 1.21, or with max_prepared_statements = 0).
+UPDATES_SENDER_PREPARE = env.bool("UPDATES_SENDER_PREPARE", default=True)
 
 # ------------------------------------------------------------------ pledge and asks
 # Pledges (and asks) per client address: a burst limit and a sustained one. Over
