@@ -40,6 +40,7 @@ from campaign.selectors import candidacies_with_stance
 from network.models import Affiliation, ContactDetail, GroupMembership, Person, Role
 from network.visibility import Audience, may_see_contact, may_see_person
 
+from . import answers
 from .csvrows import person_csv_line
 from .filters import current_roles_q
 from .models import PersonDocument
@@ -167,6 +168,7 @@ def documents_rebuild(person_ids: Iterable[int]) -> int:
         gone = [pk for pk, person, audience in held if (person, audience) not in keep]
         if gone:
             PersonDocument.objects.filter(pk__in=gone).delete()
+    answers.documents_changed()
     return len(rows)
 
 

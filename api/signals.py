@@ -37,6 +37,7 @@ from network.models import (
 )
 from ops import batching
 
+from . import answers
 from .authentication import forget_keys
 from .documents import documents_rebuild
 from .models import PartnerKey, PartnerOrganisation, PersonTombstone
@@ -94,6 +95,8 @@ def note_deleting_person(sender, instance, **kwargs):
 @receiver(post_delete, sender=Person, dispatch_uid="api_person_deleted")
 def note_deleted_person(sender, instance, **kwargs):
     _being_deleted().discard(instance.pk)
+    # Their documents went with them (a cascade, which sends no signal of its own).
+    answers.documents_changed()
     PersonTombstone.objects.create(
         public_id=instance.public_id,
         reason=PersonTombstone.Reason.DELETED,

@@ -6,7 +6,6 @@ CSV export and conditional GET from ``ApiViewSet``; none relies on DRF's global
 defaults, which stay permissive for Wagtail's own API views.
 """
 
-import hashlib
 import json
 import re
 from datetime import UTC
@@ -16,6 +15,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import TextField
 from django.db.models.functions import Cast
 from django.http import Http404, HttpResponseNotModified, StreamingHttpResponse
+from django.middleware.gzip import re_accepts_gzip
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -33,7 +33,7 @@ from rest_framework.views import APIView
 from network.models import Area
 from network.visibility import Audience, audience_for_request
 
-from . import selectors
+from . import answers, selectors
 from .authentication import PartnerKeyAuthentication, SessionAuthentication
 from .csvrows import (
     PEOPLE_CSV_COLUMNS,
@@ -167,7 +167,8 @@ class ApiViewSet(viewsets.GenericViewSet):
         """ETag (a hash of the body this caller gets) and Last-Modified; a matching
         If-None-Match gets 304 Not Modified."""
         response.render()
-        digest = hashlib.sha256(response.content).hexdigest()[:32]
+        kept = getattr(response, "kept", None)
+        digest = kept.digest if kept else answers.body_digest(response.content)
         etag = f'"{digest}"'
         response["ETag"] = etag
         if self.last_modified:
@@ -181,7 +182,25 @@ class ApiViewSet(viewsets.GenericViewSet):
                     if header in response:
                         not_modified[header] = response[header]
                 return not_modified
+        if kept:
+            send_kept_gzip(request, response, kept)
         return response
+
+
+def send_kept_gzip(request, response, kept) -> None:
+    """The kept gzip of the body, when the caller takes gzip, exactly as
+    GZipMiddleware would have made it (which then leaves the answer alone)."""
+    if len(response.content) < 200:  # GZipMiddleware's own threshold
+        return
+    patch_vary_headers(response, ("Accept-Encoding",))
+    if not re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+        return
+    if len(kept.gzipped) >= len(response.content):
+        return
+    response.content = kept.gzipped
+    response["Content-Length"] = str(len(kept.gzipped))
+    response["ETag"] = f'W/"{kept.digest}"'
+    response["Content-Encoding"] = "gzip"
 
 
 class DetailMixin:
@@ -209,9 +228,11 @@ class StoredJSON(Response):
     """An answer whose JSON text is already made (from stored documents); it goes
     through the same checks, headers and conditional GET as any other."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, kept: "answers.Answer | None" = None):
         super().__init__()
         self.text = text
+        # A kept answer brings its ETag digest and its gzip, made once.
+        self.kept = kept
 
     @property
     def rendered_content(self):
@@ -268,6 +289,13 @@ class PeopleListMixin:
         keyset = decode_list_cursor(token) if token else None
         if keyset is None and (params.get("modified_since") or token):
             return self.change_feed(request)
+        kept = self.kept_answer_key()
+        generation = None
+        if kept:
+            generation, answer = answers.lookup(kept)
+            if answer is not None:
+                self.last_modified = answer.last_modified
+                return StoredJSON(answer.text, answer)
         documents = self.documents()
         raw_ordering, fields = self.ordering()
         documents = documents.order_by(
@@ -319,7 +347,22 @@ class PeopleListMixin:
             f'"previous": {json.dumps(previous)}, '
             f'"results": [{", ".join(row[1] for row in rows)}]}}'
         )
-        return StoredJSON(absolute(text, self.api_root))
+        text = absolute(text, self.api_root)
+        answer = None
+        if kept:
+            answer = answers.keep(kept, generation, text, self.last_modified)
+        return StoredJSON(text, answer)
+
+    def kept_answer_key(self) -> str | None:
+        """Where this page of the list is kept (api/answers.py), or None when it
+        is not: filtered lists, CSV, any query string but the API's own
+        spelling, and with the cache off."""
+        if self.narrowed_always or not answers.enabled() or self.wants_csv():
+            return None
+        query = self.request.META.get("QUERY_STRING", "")
+        if answers.canonical(dict(self.request.query_params.lists())) != query:
+            return None
+        return answers.answer_key(self.audience, self.api_root, query)
 
     def page_number(self, count: int, size: int) -> int:
         raw = self.request.query_params.get("page") or "1"

@@ -44,6 +44,12 @@ RETRY_SECONDS = 5.0
 # third: enough for the sign-in limits of many thousands of addresses and accounts.
 LOCAL_FALLBACK_MAX_ENTRIES = 50_000
 
+# INCRBY on a key that exists, else nothing (nil), atomically in Redis.
+INCR_EXISTING = (
+    "if redis.call('EXISTS', KEYS[1]) == 1 then "
+    "return redis.call('INCRBY', KEYS[1], ARGV[1]) end return false"
+)
+
 # When each Redis server may next be tried, shared by the threads of a process.
 _resting_until: dict[tuple, float] = {}
 _lock = threading.Lock()
@@ -71,6 +77,8 @@ class TolerantRedisCache(RedisCache):
         servers = tuple(self._servers)
         if time.monotonic() >= _resting_until.get(servers, 0.0):
             try:
+                if operation == "incr":
+                    return self._incr_existing(*args)
                 return getattr(super(), operation)(*args)
             except RedisError as error:
                 with _lock:
@@ -123,8 +131,19 @@ class TolerantRedisCache(RedisCache):
 
     def incr(self, key, delta=1, version=None):
         if not self._counts_locally(key):
-            return super().incr(key, delta, version)
+            return self._incr_existing(key, delta, version)
         return self._keyed("incr", None, key, delta, version)
+
+    def _incr_existing(self, key, delta=1, version=None):
+        """Django's ``incr`` (ValueError for a missing key) in one round trip:
+        Django's own asks whether the key exists, then adds, and every throttled
+        request pays for both."""
+        key = self.make_and_validate_key(key, version=version)
+        client = self._cache.get_client(key, write=True)
+        value = client.eval(INCR_EXISTING, 1, key, delta)
+        if value is None:
+            raise ValueError(f"Key '{key}' not found.")
+        return value
 
     def delete(self, key, version=None):
         if not self._counts_locally(key):

@@ -9,6 +9,7 @@ than building one.
 
 import re
 import secrets
+import smtplib
 import time
 
 import nh3
@@ -226,9 +227,28 @@ class MessageTemplate:
         return b"".join(out)
 
 
+# An address Django's sanitising leaves as it is: a dot-atom local part and an
+# ASCII domain of labels IDNA accepts unchanged (1 to 63 letters, digits and
+# hyphens): nearly every subscriber's. Parsing it in full cost the sender about
+# 50 microseconds a recipient.
+_PLAIN_ADDRESS = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*"
+)
+
+
 def recipient_address(email: str) -> str:
     """The address as Django's SMTP backend would give it (IDNA domain)."""
+    if _PLAIN_ADDRESS.fullmatch(email):
+        return email
     return sanitize_address(email, settings.DEFAULT_CHARSET)
+
+
+def envelope_address(address: str) -> str:
+    """``address`` as smtplib's ``quoteaddr`` gives it for the SMTP envelope."""
+    if _PLAIN_ADDRESS.fullmatch(address):
+        return f"<{address}>"
+    return smtplib.quoteaddr(address)
 
 
 def new_message_id(domain: str, serial: int) -> str:

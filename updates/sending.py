@@ -12,14 +12,20 @@ How it never sends anyone the same update twice, and finishes when a worker dies
    and subscriber), so a restart cannot add anyone twice.
 3. Rows are sent in id order over one SMTP connection per batch. A row moves from
    ``queued`` to ``sending`` (committed) just before the message's content goes
-   to the mail server (SMTP DATA), and only while this sender holds the lease;
-   its outcome is committed as soon as the server answers.
-4. A resumed sender finds the rows a dead one left ``sending``: their content went
-   out and no answer was recorded, so they may have arrived. They are recorded as
-   failed and not retried. Rows still ``queued`` (the one whose envelope was
-   being given when the worker died among them) never reached the server and are
-   sent. At most one recipient per interruption may miss the update; nobody gets
-   it twice.
+   to the mail server (SMTP DATA), and only while this sender holds the lease.
+   A refusal or error is committed as soon as the server answers; an accepted
+   message is recorded as sent in the same statement as the next message's
+   hand-over (one write per message, not two), or on its own when no hand-over
+   follows (the end of a batch, an error, a skipped row). So at most one row is
+   ``sending`` at any time: the one whose content is on its way, or, between
+   the server's acceptance and the next hand-over, the one just accepted.
+4. A resumed sender finds the row a dead one left ``sending``: its content went
+   out and no outcome was recorded, so it may have arrived (and has, when the
+   worker died after the server accepted it, during the next message's
+   envelope). It is recorded as failed and not retried. Rows still ``queued``
+   (the one whose envelope was being given when the worker died among them)
+   never reached the server and are sent. At most one recipient per
+   interruption may miss the update; nobody gets it twice.
 
 Failures are per recipient: a refused address fails at once (a permanent 5xx also
 marks the subscriber bounced), other errors are retried up to
@@ -29,11 +35,13 @@ marks the subscriber bounced), other errors are retried up to
 import logging
 import secrets
 import smtplib
+import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+import psycopg
 from django.conf import settings
 from django.core.mail import get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
@@ -47,6 +55,7 @@ from ops import siteurl
 from .mail import (
     MailingRenderers,
     MessageTemplate,
+    envelope_address,
     new_message_id,
     recipient_address,
     unsubscribe_urls,
@@ -139,36 +148,50 @@ class SenderLease:
         if not self._mine().update(lease_token="", lease_expires_at=None, **values):
             raise LeaseLost
 
-    def hand_over(self, delivery: Delivery) -> None:
+    def hand_over(self, delivery: Delivery, accepted: "Accepted | None") -> None:
         """Mark the row as handed to the mail server: from now on it may arrive.
-        Only the lease holder can, and only once per row."""
-        # One UPDATE of the row itself (the lease check a correlated EXISTS, not
-        # a join, which Django would turn into "id IN (subquery)"): PostgreSQL
-        # then rechecks "still queued" on a row another sender changed meanwhile,
-        # so two senders can never both hand the same row over.
-        # Written out once, not compiled by the ORM for every recipient: this and
-        # the outcome are the sender's only per-message work besides SMTP.
+        Only the lease holder can, and only once per row.
+
+        ``accepted``, the message before it that the server accepted, is
+        recorded as sent in the same statement (see ``_send_batch``)."""
+        # One UPDATE of the rows themselves (the lease check a correlated EXISTS,
+        # not a join, which Django would turn into "id IN (subquery)"):
+        # PostgreSQL then rechecks "still queued" on a row another sender changed
+        # meanwhile, so two senders can never both hand the same row over.
+        # Written out once, not compiled by the ORM for every recipient: it is
+        # the sender's only per-message database work.
         with _per_message_cursor() as cursor:
-            cursor.execute(
-                HAND_OVER_SQL,
-                [
-                    DeliveryStatus.SENDING.value,
-                    delivery.pk,
-                    DeliveryStatus.QUEUED.value,
-                    self.token,
-                ],
-            )
-            moved = cursor.rowcount
-        if not moved:
-            raise LeaseLost
+            if accepted is None:
+                cursor.execute(
+                    HAND_OVER_SQL,
+                    [SENDING, delivery.pk, QUEUED, self.token],
+                )
+                if cursor.rowcount:
+                    return
+            else:
+                handed = delivery.pk
+                cursor.execute(
+                    HAND_OVER_AND_SENT_SQL,
+                    [handed, SENDING, SENT, handed, handed, _db_time(accepted.at)]
+                    + [handed, handed, QUEUED, accepted.delivery.pk, SENDING]
+                    + [self.token],
+                )
+                if handed in {row[0] for row in cursor.fetchall()}:
+                    return
+        if accepted is not None:
+            # The server did accept it: say so, unless the sender that took the
+            # mailing over has already recorded the row as uncertain.
+            _record_sent(accepted)
+        raise LeaseLost
 
 
 @contextmanager
 def fast_commits():
-    """On PostgreSQL, commit without waiting for the disk flush while sending.
+    """On PostgreSQL, commit without waiting for the disk flush while sending,
+    and let the per-message statement be prepared (``UPDATES_SENDER_PREPARE``).
 
-    Each recipient's outcome is committed before the next message goes; waiting for
-    a flush every time would cap sending at the disk's sync rate. A killed worker
+    Each message's hand-over is committed before its content goes; waiting for a
+    flush every time would cap sending at the disk's sync rate. A killed worker
     loses nothing this way (the server has every commit); only a crash of the
     database server itself could forget the last fraction of a second of outcomes.
     """
@@ -177,9 +200,18 @@ def fast_commits():
         return
     with db_connection.cursor() as cursor:
         cursor.execute("SET synchronous_commit TO OFF")
+    raw = db_connection.connection
+    threshold = raw.prepare_threshold
+    if settings.UPDATES_SENDER_PREPARE and threshold is None:
+        # Django turns psycopg's prepared statements off (None) for the sake of
+        # connection poolers, and psycopg then prepares nothing, even when
+        # asked. A threshold no statement reaches prepares only those asked for:
+        # the sender's per-message one (``_per_message_cursor``).
+        raw.prepare_threshold = sys.maxsize
     try:
         yield
     finally:
+        raw.prepare_threshold = threshold
         with db_connection.cursor() as cursor:
             cursor.execute("SET synchronous_commit TO DEFAULT")
 
@@ -317,34 +349,92 @@ def _next_batch(mailing: Mailing) -> list[Delivery]:
     )
 
 
-# The two statements the sender runs for every recipient, written once rather
-# than compiled by the ORM each time (tests/updates check the table names).
+# The statements the sender runs for its recipients, written once rather than
+# compiled by the ORM each time (tests/updates check the table names).
+QUEUED = DeliveryStatus.QUEUED.value
+SENDING = DeliveryStatus.SENDING.value
+SENT = DeliveryStatus.SENT.value
+# The first message on a connection: its row handed over.
 HAND_OVER_SQL = (
     "UPDATE updates_delivery SET status = %s WHERE id = %s AND status = %s AND "
     "EXISTS (SELECT 1 FROM updates_mailing WHERE updates_mailing.id = "
     "updates_delivery.mailing_id AND updates_mailing.lease_token = %s)"
 )
+# Every later one: its row handed over, and the message before it recorded sent.
+HAND_OVER_AND_SENT_SQL = (
+    "UPDATE updates_delivery SET status = CASE WHEN id = %s THEN %s ELSE %s END, "
+    "attempts = CASE WHEN id = %s THEN attempts ELSE attempts + 1 END, "
+    "sent_at = CASE WHEN id = %s THEN sent_at ELSE %s END, "
+    "last_error = CASE WHEN id = %s THEN last_error ELSE '' END "
+    "WHERE ((id = %s AND status = %s) OR (id = %s AND status = %s)) AND "
+    "EXISTS (SELECT 1 FROM updates_mailing WHERE updates_mailing.id = "
+    "updates_delivery.mailing_id AND updates_mailing.lease_token = %s) "
+    "RETURNING id"
+)
+# The last message on a connection, or one before an error: recorded sent alone.
+# Only a row still marked as handed over: one a sender that took the mailing over
+# recorded as uncertain stays so.
 SENT_SQL = (
-    "UPDATE updates_delivery SET status = %s, attempts = %s, sent_at = %s, "
-    "last_error = '' WHERE id = %s"
+    "UPDATE updates_delivery SET status = %s, attempts = attempts + 1, "
+    "sent_at = %s, last_error = '' WHERE id = %s AND status = %s"
 )
 
 
+@dataclass(frozen=True)
+class Accepted:
+    """A message the mail server accepted, not yet recorded as sent."""
+
+    delivery: Delivery
+    at: datetime
+
+
+@contextmanager
 def _per_message_cursor():
-    """Django's cursor, so a database error is Django's (and marks a broken
-    connection for the worker to replace). The statements are plain SQL written
-    once; psycopg still binds values on the client here, so PostgreSQL plans
-    each one, which costs little for a primary-key UPDATE."""
-    return db_connection.cursor()
+    """A cursor for the per-message statements, inside Django's error wrapper, so
+    a database error is Django's (and marks a broken connection for the worker to
+    replace).
+
+    On PostgreSQL, psycopg's own cursor, which sends the values apart from the
+    statement, so the statement can be prepared once per connection
+    (``UPDATES_SENDER_PREPARE``): parsing and planning the hand-over anew took
+    about as long as running it. Django's cursor (the only one on SQLite) puts
+    the values into the text, which must then be planned every time."""
+    if db_connection.vendor != "postgresql":
+        with db_connection.cursor() as cursor:
+            yield cursor
+        return
+    db_connection.ensure_connection()
+    with db_connection.wrap_database_errors:
+        with psycopg.Cursor(db_connection.connection) as cursor:
+            yield _Prepared(cursor)
 
 
-def _record_sent(delivery: Delivery) -> None:
-    """The commonest outcome, in SQL written once (see ``hand_over``)."""
-    now = db_connection.ops.adapt_datetimefield_value(timezone.now())
+class _Prepared:
+    """psycopg's cursor, asking for each statement to be prepared."""
+
+    def __init__(self, cursor):
+        self.cursor = cursor
+        self.rowcount = 0
+
+    def execute(self, sql, params):
+        # None leaves it to the connection's own prepare_threshold.
+        prepare = True if settings.UPDATES_SENDER_PREPARE else None
+        self.cursor.execute(sql, params, prepare=prepare)
+        self.rowcount = self.cursor.rowcount
+
+    def fetchall(self):
+        return self.cursor.fetchall()
+
+
+def _db_time(moment: datetime):
+    return db_connection.ops.adapt_datetimefield_value(moment)
+
+
+def _record_sent(accepted: Accepted) -> None:
+    """The commonest outcome, when no hand-over follows to carry it."""
     with _per_message_cursor() as cursor:
         cursor.execute(
-            SENT_SQL,
-            [DeliveryStatus.SENT.value, delivery.attempts + 1, now, delivery.pk],
+            SENT_SQL, [SENT, _db_time(accepted.at), accepted.delivery.pk, SENDING]
         )
 
 
@@ -431,6 +521,7 @@ class _Sender:
         ):
             self.smtp = smtp
         self.templates: dict[int, MessageTemplate | None] = {}
+        self.quoted: dict[str, str] = {}
 
     def _template(self, renderer) -> "MessageTemplate | None":
         if self.smtp is None:
@@ -454,7 +545,41 @@ class _Sender:
             unsubscribe=unsubscribe,
             message_id=new_message_id(self.domain, delivery.pk),
         )
-        self.smtp.sendmail(template.sender, [to], data)
+        self._sendmail(template.sender, to, data)
+
+    def _sendmail(self, sender: str, to: str, data: bytes) -> None:
+        """smtplib's ``sendmail`` for one recipient, the same commands and the
+        same errors, without parsing the sender's address again for every
+        message, or a plain recipient's (see ``envelope_address``)."""
+        smtp = self.smtp
+        if sender not in self.quoted:
+            self.quoted[sender] = smtplib.quoteaddr(sender)
+        smtp.ehlo_or_helo_if_needed()
+        size = f" size={len(data)}" if smtp.does_esmtp and smtp.has_extn("size") else ""
+        code, reply = smtp.docmd("mail", f"from:{self.quoted[sender]}{size}")
+        if code != 250:
+            _reset(smtp, code)
+            raise smtplib.SMTPSenderRefused(code, reply, sender)
+        code, reply = smtp.docmd("rcpt", f"to:{envelope_address(to)}")
+        if code not in (250, 251):
+            _reset(smtp, code)
+            raise smtplib.SMTPRecipientsRefused({to: (code, reply)})
+        code, reply = smtp.data(data)
+        if code != 250:
+            _reset(smtp, code)
+            raise smtplib.SMTPDataError(code, reply)
+
+
+def _reset(smtp: smtplib.SMTP, code: int) -> None:
+    """After a refusal, as smtplib does: a server closing (421) is left, any
+    other is asked to forget the transaction."""
+    if code == 421:
+        smtp.close()
+        return
+    try:
+        smtp.rset()
+    except smtplib.SMTPServerDisconnected:
+        pass
 
 
 def _send_batch(
@@ -474,15 +599,33 @@ def _send_batch(
         return
     handover = _Handover(connection)
     sender = _Sender(connection, domain)
+    # The last message the server accepted, recorded as sent in the same
+    # statement as the next message's hand-over (one write per message, not
+    # two), or on its own when no hand-over follows: at the end of the batch,
+    # and before any other outcome is written.
+    accepted = None
+
+    def take_accepted():
+        nonlocal accepted
+        taken, accepted = accepted, None
+        return taken
+
+    def record_accepted():
+        if accepted is not None:
+            _record_sent(take_accepted())
+
     try:
         for delivery in batch:
             lease.renew()
             subscriber = delivery.subscriber
             if subscriber.status != SubscriberStatus.CONFIRMED:
+                record_accepted()
                 _record(delivery, status=DeliveryStatus.SKIPPED)
                 report.skipped += 1
                 continue
-            handover.arm(lambda delivery=delivery: lease.hand_over(delivery))
+            handover.arm(
+                lambda delivery=delivery: lease.hand_over(delivery, take_accepted())
+            )
             try:
                 sender.send(
                     delivery,
@@ -494,6 +637,7 @@ def _send_batch(
                 # The connection is gone. Before the content went, this row failed
                 # once; after, it may have arrived. The rest of the batch was never
                 # tried and is still queued for the next connection.
+                record_accepted()
                 if handover.handed:
                     _record(
                         delivery,
@@ -509,6 +653,7 @@ def _send_batch(
                     report.failed += outcome["status"] == DeliveryStatus.FAILED
                 return
             except (OSError, smtplib.SMTPException) as exc:
+                record_accepted()
                 detail, code = smtp_error_detail(exc)
                 permanent = bool(code and 500 <= code < 600)
                 outcome = _failure(delivery, detail, permanent=permanent)
@@ -519,8 +664,9 @@ def _send_batch(
                         pk=subscriber.pk, status=SubscriberStatus.CONFIRMED
                     ).update(status=SubscriberStatus.BOUNCED, left_at=timezone.now())
             else:
-                _record_sent(delivery)
+                accepted = Accepted(delivery, timezone.now())
                 report.sent += 1
+        record_accepted()
     finally:
         try:
             connection.close()

@@ -332,6 +332,10 @@ API_THROTTLE_USER = env("API_THROTTLE_USER", default="600/minute")
 # The change feed holds back rows changed in the last few seconds, whose
 # transactions may not have committed, so a partner syncing never skips one.
 API_SYNC_SETTLE_SECONDS = env.int("API_SYNC_SETTLE_SECONDS", default=2)
+# Pages of the unfiltered people list are kept in the cache until a person's
+# answer changes (api/answers.py); this bounds how long one may outlive a change
+# whose notice the cache missed. 0 turns keeping them off.
+API_LIST_CACHE_SECONDS = env.int("API_LIST_CACHE_SECONDS", default=60)
 # Where partners ask for a key; the API's documentation page names it. Left
 # empty, the page sends them to the contact address in the site's footer.
 API_CONTACT_EMAIL = env("API_CONTACT_EMAIL", default="")
@@ -517,6 +521,11 @@ UPDATES_RETRY_DELAY = env.int("UPDATES_RETRY_DELAY", default=300)
 # mailing waits; it must stay above what one message can take (EMAIL_TIMEOUT for
 # each step of the SMTP exchange).
 UPDATES_SENDER_LEASE = env.float("UPDATES_SENDER_LEASE", default=120)
+# On PostgreSQL, the sender's per-message statement is prepared once per
+# connection (planning it each time cost as much as running it). Turn off behind
+# a transaction-mode pooler that does not keep prepared statements (PgBouncer
+# before 1.21, or with max_prepared_statements = 0).
+UPDATES_SENDER_PREPARE = env.bool("UPDATES_SENDER_PREPARE", default=True)
 
 # ------------------------------------------------------------------ pledge and asks
 # Pledges (and asks) per client address: a burst limit and a sustained one. Over

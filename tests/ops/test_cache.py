@@ -1,6 +1,7 @@
 """The production cache backend: Redis, where an outage reads as a miss."""
 
 import pytest
+import redis
 
 from ops import cache as tolerant
 from ops.cache import TolerantRedisCache
@@ -112,3 +113,33 @@ def test_with_redis_up_every_operation_reaches_it(redis_cache):
     assert cache.delete("page") is True
     cache.delete_many(["a", "b"])
     assert cache.get_many(["a", "b"]) == {}
+
+
+@pytest.mark.parametrize("counting", [(), ("count:",)])
+def test_incr_adds_in_one_round_trip_and_refuses_a_missing_key(
+    redis_cache, counting, monkeypatch
+):
+    """The throttles count with incr on every request: it must keep Django's
+    meaning (a missing key is a ValueError, never created without its expiry)
+    while asking Redis once."""
+    cache = make_cache(machine_redis_url(), counting=counting)
+    with pytest.raises(ValueError):
+        cache.incr("count:a")
+    assert cache.get("count:a") is None  # not created by the failed incr
+    assert cache.add("count:a", 1, timeout=60) is True
+    sent = []
+    original = redis.Redis.execute_command
+
+    def spy(client, *args, **options):
+        sent.append(args[0])
+        return original(client, *args, **options)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", spy)
+    assert cache.incr("count:a") == 2
+    assert cache.incr("count:a", 5) == 7
+    monkeypatch.undo()
+    assert sent == ["EVAL", "EVAL"]
+    assert cache.get("count:a") == 7
+    client = cache._cache.get_client("count:a")
+    assert 0 < client.ttl(cache.make_key("count:a")) <= 60  # expiry kept
+    assert cache.decr("count:a") == 6

@@ -77,12 +77,51 @@ def test_a_template_that_would_split_a_placeholder_is_refused(monkeypatch):
 
 def test_the_senders_own_sql_names_the_real_tables():
     from updates.models import Delivery, Mailing
-    from updates.sending import HAND_OVER_SQL, SENT_SQL
+    from updates.sending import HAND_OVER_AND_SENT_SQL, HAND_OVER_SQL, SENT_SQL
 
     assert Delivery._meta.db_table == "updates_delivery"
     assert Mailing._meta.db_table == "updates_mailing"
-    assert "updates_delivery" in HAND_OVER_SQL and "updates_mailing" in HAND_OVER_SQL
+    for sql in (HAND_OVER_SQL, HAND_OVER_AND_SENT_SQL):
+        assert sql.startswith("UPDATE updates_delivery ")
+        assert "updates_mailing" in sql
     assert SENT_SQL.startswith("UPDATE updates_delivery ")
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "reader@example.org",
+        "First.Last+news@Mail.Example.ORG",
+        "o'neil@example.org",
+        "x@" + "a" * 63 + ".example",
+        # Not plain: each takes Django's and smtplib's own way.
+        "x@" + "a" * 64 + ".example",
+        "rhiannon@bücher.example",
+        "zoë@example.org",
+        "two..dots@example.org",
+        '"quoted local"@example.org',
+        "Reader <reader@example.org>",
+    ],
+)
+def test_addresses_are_given_as_django_and_smtplib_give_them(email):
+    """The sender's shortcut for plain addresses changes nothing: the address in
+    the message and the envelope are those Django's SMTP backend and smtplib's
+    ``sendmail`` would give (or the same error)."""
+    import smtplib
+
+    from django.conf import settings
+    from django.core.mail.message import sanitize_address
+
+    from updates.mail import envelope_address
+
+    try:
+        expected = sanitize_address(email, settings.DEFAULT_CHARSET)
+    except ValueError as error:
+        with pytest.raises(type(error)):
+            recipient_address(email)
+        return
+    assert recipient_address(email) == expected
+    assert envelope_address(expected) == smtplib.quoteaddr(expected)
 
 
 def test_the_mailings_unsubscribe_links_are_each_recipients_own():

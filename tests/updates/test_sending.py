@@ -2,6 +2,7 @@
 who gets what, the headers and links, resuming after a kill, retries, targeting."""
 
 import re
+from collections import Counter
 
 import pytest
 from django.core.mail import get_connection
@@ -162,6 +163,75 @@ def test_killed_worker_restarted_sends_the_rest_and_nobody_twice(
     assert mailing.status == MailingStatus.SENT
 
 
+def killed_at_envelope(number: int):
+    """Django's SMTP connections, whose worker dies while the server considers
+    the envelope (RCPT TO) of message ``number``, counted over all connections:
+    the message before it was accepted, and the next one's content never went."""
+    rcpts = {"n": 0}
+
+    def factory():
+        connection = get_connection()
+        open_connection = connection.open
+
+        def open_and_watch():
+            opened = open_connection()
+            smtp = connection.connection
+            docmd = smtp.docmd
+
+            def docmd_or_die(cmd, args=""):
+                if cmd.lower() == "rcpt":
+                    rcpts["n"] += 1
+                    if rcpts["n"] == number:
+                        raise WorkerKilled
+                return docmd(cmd, args)
+
+            smtp.docmd = docmd_or_die
+            return opened
+
+        connection.open = open_and_watch
+        return connection
+
+    return factory
+
+
+def test_killed_between_two_messages_one_at_most_is_uncertain_and_none_resent(
+    smtp_server, settings
+):
+    """An accepted message's outcome is written with the next message's
+    hand-over. A worker killed in between leaves that one message's row
+    uncertain: recorded as failed ("may have arrived") and never sent again; the
+    next recipient, whose content never went, is sent."""
+    settings.UPDATES_BATCH_SIZE = 50
+    confirmed = set(bulk_subscribers(120).values_list("email", flat=True))
+    mailing = MailingFactory()
+    services.mailing_queue(mailing=mailing, actor=None)  # no worker ran yet
+
+    with pytest.raises(WorkerKilled):
+        mailing_deliver(
+            mailing_id=mailing.pk, connection_factory=killed_at_envelope(73)
+        )
+    assert len(smtp_server.messages) == 72
+    rows = Delivery.objects.filter(mailing=mailing).order_by("pk")
+    statuses = Counter(rows.values_list("status", flat=True))
+    assert statuses == {
+        DeliveryStatus.SENT: 71,
+        DeliveryStatus.SENDING: 1,
+        DeliveryStatus.QUEUED: 48,
+    }
+    assert rows[71].status == DeliveryStatus.SENDING  # message 72, accepted
+    Mailing.objects.filter(pk=mailing.pk).update(lease_expires_at=timezone.now())
+
+    report = mailing_deliver(mailing_id=mailing.pk)
+    assert (report.sent, report.failed) == (48, 1)
+    received = smtp_server.recipients()
+    assert len(received) == len(set(received)) == 120  # each once, nobody twice
+    assert set(received) == confirmed
+    uncertain = rows.get(status=DeliveryStatus.FAILED)
+    assert uncertain.pk == rows[71].pk
+    assert uncertain.last_error == INTERRUPTED
+    assert rows.filter(status=DeliveryStatus.SENT).count() == 119
+
+
 def test_running_the_task_again_after_it_finished_sends_nothing(
     smtp_server, django_capture_on_commit_callbacks
 ):
@@ -185,6 +255,9 @@ def test_refused_address_fails_at_once_and_is_marked_bounced(
     assert failed.last_error == "SMTPRecipientsRefused 550"  # no address in the log
     assert failed.subscriber.status == SubscriberStatus.BOUNCED
     assert mailing.status == MailingStatus.SENT
+    # The message accepted just before the refusal is recorded, not left pending.
+    sent = Delivery.objects.filter(mailing=mailing, status=DeliveryStatus.SENT)
+    assert sent.count() == 9
 
 
 def test_temporary_failures_are_retried_a_bounded_number_of_times(
