@@ -135,11 +135,12 @@ def canonical(query: dict[str, list[str]]) -> str | None:
     return urlencode(sorted((name, values[0]) for name, values in query.items()))
 
 
-def answer_key(audience, api_root: str, query_string: str) -> str:
+def answer_key(audience, api_root: str, address: str) -> str:
     """The answer's links start with the API's absolute root (scheme and host as
-    the caller reached it), so the root is part of the key."""
+    the caller reached it) and repeat the address (path and query string), so
+    both are part of the key."""
     # Hashed: the cursor is the caller's, of any length and content.
-    digest = hashlib.sha256(f"{api_root}\n{query_string}".encode()).hexdigest()[:32]
+    digest = hashlib.sha256(f"{api_root}\n{address}".encode()).hexdigest()[:32]
     return f"{PREFIX}:{int(audience)}:{digest}"
 
 

@@ -362,7 +362,11 @@ class PeopleListMixin:
         query = self.request.META.get("QUERY_STRING", "")
         if answers.canonical(dict(self.request.query_params.lists())) != query:
             return None
-        return answers.answer_key(self.audience, self.api_root, query)
+        # The path too: the list answers with and without its final slash, and
+        # its links repeat the one the caller used.
+        return answers.answer_key(
+            self.audience, self.api_root, f"{self.request.path}?{query}"
+        )
 
     def page_number(self, count: int, size: int) -> int:
         raw = self.request.query_params.get("page") or "1"

@@ -163,7 +163,7 @@ def test_an_answer_read_while_a_change_committed_is_not_served_after_it(
     """A reader takes the generation, then reads the database; if a change
     commits in between, what it read may be from before the change, and the
     answer it keeps must not be served."""
-    key = answers.answer_key(0, "https://example.org/api/v1/", "")
+    key = answers.answer_key(0, "https://example.org/api/v1/", "/api/v1/people/?")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         answers.documents_changed()  # the change, not yet committed
         # Another process reads after the change began and before it commits.
@@ -285,3 +285,38 @@ def test_a_kept_page_goes_out_gzipped_as_the_site_would_compress_it(
         HTTP_IF_NONE_MATCH=kept["ETag"],
     )
     assert again.status_code == 304
+
+
+def test_kept_pages_validate_against_the_published_document(directory, client_as):
+    """What a caller is served from the cache is held to the API's contract as
+    strictly as what is read from the database (tests/api/test_contract.py)."""
+    from tests.api.test_contract import DOCUMENT, Contract
+    from tests.api.test_documents import _bulk_people
+
+    _bulk_people(60)
+    for name in ("anonymous", "public_key", "network_key", "coordinator"):
+        client = client_as(name)
+        contract = Contract(client.get(DOCUMENT).json())
+        # The document's own spelling of the address: no final slash.
+        first, _ = read(client, "/api/v1/people")
+        contract.check(first, 200)
+        kept, asked = read(client, "/api/v1/people")
+        assert asked == []
+        contract.check(kept, 200)
+        url = first.json()["next"]
+        read(client, url)
+        second, asked = read(client, url)
+        assert asked == []
+        contract.check(second, 200)
+
+
+def test_the_list_with_and_without_its_final_slash_keeps_its_own_links(
+    directory, network
+):
+    from tests.api.test_documents import _bulk_people
+
+    _bulk_people(60)
+    slash, _ = read(network, "/api/v1/people/")
+    bare, _ = read(network, "/api/v1/people")
+    assert slash.json()["next"].endswith("/api/v1/people/?page=2")
+    assert bare.json()["next"].endswith("/api/v1/people?page=2")
