@@ -11,8 +11,10 @@ How it never sends anyone the same update twice, and finishes when a worker dies
 2. The recipients are fixed once, as one ``Delivery`` row each (unique per mailing
    and subscriber), so a restart cannot add anyone twice.
 3. Rows are sent in id order over one SMTP connection per batch. A row moves from
-   ``queued`` to ``sending`` (committed) just before the message's content goes
-   to the mail server (SMTP DATA), and only while this sender holds the lease.
+   ``queued`` to ``sending`` (committed) before the message's content goes to
+   the mail server, and only while this sender holds the lease: it is written
+   while the server answers the DATA command (which delivers nothing), and the
+   content waits for the commit.
    A refusal or error is committed as soon as the server answers; an accepted
    message is recorded as sent in the same statement as the next message's
    hand-over (one write per message, not two), or on its own when no hand-over
@@ -33,6 +35,7 @@ marks the subscriber bounced), other errors are retried up to
 """
 
 import logging
+import re
 import secrets
 import smtplib
 import sys
@@ -148,7 +151,7 @@ class SenderLease:
         if not self._mine().update(lease_token="", lease_expires_at=None, **values):
             raise LeaseLost
 
-    def hand_over(self, delivery: Delivery, accepted: "Accepted | None") -> None:
+    def hand_over(self, delivery: "Recipient", accepted: "Accepted | None") -> None:
         """Mark the row as handed to the mail server: from now on it may arrive.
         Only the lease holder can, and only once per row.
 
@@ -163,20 +166,21 @@ class SenderLease:
         with _per_message_cursor() as cursor:
             if accepted is None:
                 cursor.execute(
-                    HAND_OVER_SQL,
-                    [SENDING, delivery.pk, QUEUED, self.token],
+                    HAND_OVER_SQL, {"handed": delivery.pk, "token": self.token}
                 )
                 if cursor.rowcount:
                     return
             else:
-                handed = delivery.pk
                 cursor.execute(
                     HAND_OVER_AND_SENT_SQL,
-                    [handed, SENDING, SENT, handed, handed, _db_time(accepted.at)]
-                    + [handed, handed, QUEUED, accepted.delivery.pk, SENDING]
-                    + [self.token],
+                    {
+                        "handed": delivery.pk,
+                        "accepted": accepted.delivery.pk,
+                        "sent_at": _db_time(accepted.at),
+                        "token": self.token,
+                    },
                 )
-                if handed in {row[0] for row in cursor.fetchall()}:
+                if any(row[0] == delivery.pk for row in cursor.fetchall()):
                     return
         if accepted is not None:
             # The server did accept it: say so, unless the sender that took the
@@ -296,12 +300,26 @@ def _list_recipients(mailing: Mailing, lease: SenderLease) -> None:
         audience.filter(pk__gt=last).values_list("pk", flat=True)[:chunk]
     ):
         lease.renew()
-        Delivery.objects.bulk_create(
-            [Delivery(mailing_id=mailing.pk, subscriber_id=pk) for pk in ids],
-            ignore_conflicts=True,
-        )
+        _add_deliveries(mailing, audience.filter(pk__gt=last, pk__lte=ids[-1]))
         last = ids[-1]
     Mailing.objects.filter(pk=mailing.pk).update(recipients_listed_at=timezone.now())
+
+
+def _add_deliveries(mailing: Mailing, subscribers) -> None:
+    """A queued row for each of ``subscribers`` the mailing does not have yet, in
+    one statement that copies their ids inside the database: building a model
+    instance per row cost about a tenth of a large mailing's sending time."""
+    chosen, params = subscribers.values("pk").query.sql_with_params()
+    # The subquery is the ORM's own SQL, its values bound apart. "WHERE true"
+    # keeps SQLite from reading ON CONFLICT as a join's ON.
+    insert = (
+        "INSERT INTO updates_delivery "  # noqa: S608
+        "(mailing_id, subscriber_id, status, attempts, last_error) "
+        "SELECT %s, chosen.pk, %s, 0, '' FROM (" + chosen + ") AS chosen "  # nosec B608
+        "WHERE true ON CONFLICT (mailing_id, subscriber_id) DO NOTHING"
+    )
+    with db_connection.cursor() as cursor:
+        cursor.execute(insert, [mailing.pk, DeliveryStatus.QUEUED, *params])
 
 
 def _recover_interrupted(mailing: Mailing, report: DeliveryReport) -> None:
@@ -332,51 +350,69 @@ def _requeue_retries(mailing: Mailing) -> int:
     )
 
 
-def _next_batch(mailing: Mailing) -> list[Delivery]:
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """A queued delivery row and its subscriber, as the sender needs them: plain
+    values, not two model instances per recipient (a measurable share of the
+    sender's own time)."""
+
+    pk: int  # the delivery row's
+    attempts: int
+    subscriber_id: int
+    email: str
+    status: str  # the subscriber's, now
+    language: str
+
+
+def _next_batch(mailing: Mailing) -> list[Recipient]:
     """The next queued rows. Not claimed here: the lease keeps other senders off
     the mailing, and each row is claimed as it is handed over."""
-    return list(
+    rows = (
         Delivery.objects.filter(mailing=mailing, status=DeliveryStatus.QUEUED)
-        .select_related("subscriber")
-        .only(
+        .order_by("pk")
+        .values_list(
             "pk",
             "attempts",
+            "subscriber_id",
             "subscriber__email",
             "subscriber__status",
             "subscriber__language",
-        )
-        .order_by("pk")[: settings.UPDATES_BATCH_SIZE]
+        )[: settings.UPDATES_BATCH_SIZE]
     )
+    return [Recipient(*row) for row in rows]
 
 
 # The statements the sender runs for its recipients, written once rather than
-# compiled by the ORM each time (tests/updates check the table names).
-QUEUED = DeliveryStatus.QUEUED.value
-SENDING = DeliveryStatus.SENDING.value
-SENT = DeliveryStatus.SENT.value
+# compiled by the ORM each time. The statuses are the model's values written in
+# (tests/updates check them, and the table names); each other value is named
+# once, so it is sent once however often the statement uses it.
 # The first message on a connection: its row handed over.
 HAND_OVER_SQL = (
-    "UPDATE updates_delivery SET status = %s WHERE id = %s AND status = %s AND "
+    "UPDATE updates_delivery SET status = 'sending' "
+    "WHERE id = %(handed)s AND status = 'queued' AND "
     "EXISTS (SELECT 1 FROM updates_mailing WHERE updates_mailing.id = "
-    "updates_delivery.mailing_id AND updates_mailing.lease_token = %s)"
+    "updates_delivery.mailing_id AND updates_mailing.lease_token = %(token)s)"
 )
 # Every later one: its row handed over, and the message before it recorded sent.
 HAND_OVER_AND_SENT_SQL = (
-    "UPDATE updates_delivery SET status = CASE WHEN id = %s THEN %s ELSE %s END, "
-    "attempts = CASE WHEN id = %s THEN attempts ELSE attempts + 1 END, "
-    "sent_at = CASE WHEN id = %s THEN sent_at ELSE %s END, "
-    "last_error = CASE WHEN id = %s THEN last_error ELSE '' END "
-    "WHERE ((id = %s AND status = %s) OR (id = %s AND status = %s)) AND "
+    "UPDATE updates_delivery SET "
+    "status = CASE WHEN id = %(handed)s THEN 'sending' ELSE 'sent' END, "
+    "attempts = CASE WHEN id = %(handed)s THEN attempts ELSE attempts + 1 END, "
+    "sent_at = CASE WHEN id = %(handed)s THEN sent_at ELSE %(sent_at)s END, "
+    "last_error = CASE WHEN id = %(handed)s THEN last_error ELSE '' END "
+    "WHERE ((id = %(handed)s AND status = 'queued') "
+    "OR (id = %(accepted)s AND status = 'sending')) AND "
     "EXISTS (SELECT 1 FROM updates_mailing WHERE updates_mailing.id = "
-    "updates_delivery.mailing_id AND updates_mailing.lease_token = %s) "
+    "updates_delivery.mailing_id AND updates_mailing.lease_token = %(token)s) "
     "RETURNING id"
 )
 # The last message on a connection, or one before an error: recorded sent alone.
 # Only a row still marked as handed over: one a sender that took the mailing over
 # recorded as uncertain stays so.
 SENT_SQL = (
-    "UPDATE updates_delivery SET status = %s, attempts = attempts + 1, "
-    "sent_at = %s, last_error = '' WHERE id = %s AND status = %s"
+    "UPDATE updates_delivery SET status = 'sent', attempts = attempts + 1, "
+    "sent_at = %(sent_at)s, last_error = '' "
+    "WHERE id = %(accepted)s AND status = 'sending'"
 )
 
 
@@ -384,7 +420,7 @@ SENT_SQL = (
 class Accepted:
     """A message the mail server accepted, not yet recorded as sent."""
 
-    delivery: Delivery
+    delivery: "Recipient"
     at: datetime
 
 
@@ -434,15 +470,16 @@ def _record_sent(accepted: Accepted) -> None:
     """The commonest outcome, when no hand-over follows to carry it."""
     with _per_message_cursor() as cursor:
         cursor.execute(
-            SENT_SQL, [SENT, _db_time(accepted.at), accepted.delivery.pk, SENDING]
+            SENT_SQL,
+            {"sent_at": _db_time(accepted.at), "accepted": accepted.delivery.pk},
         )
 
 
-def _record(delivery: Delivery, **values) -> None:
+def _record(delivery: "Delivery | Recipient", **values) -> None:
     Delivery.objects.filter(pk=delivery.pk).update(**values)
 
 
-def _failure(delivery: Delivery, error: str, *, permanent: bool) -> dict:
+def _failure(delivery: "Delivery | Recipient", error: str, *, permanent: bool) -> dict:
     attempts = delivery.attempts + 1
     retry = not permanent and attempts < settings.UPDATES_MAX_ATTEMPTS
     return {
@@ -466,10 +503,10 @@ def smtp_error_detail(exc: Exception) -> tuple[str, int | None]:
 
 class _Handover:
     """Calls ``hand_over`` at the moment a message's content starts for the mail
-    server: on an SMTP connection, when smtplib sends DATA (after the envelope,
-    MAIL FROM and RCPT TO, which deliver nothing); on any other backend, just
-    before sending. So a sender killed while the server considers the envelope
-    leaves its row queued, to be sent by the next."""
+    server: on an SMTP connection, at the DATA command (after the envelope,
+    MAIL FROM and RCPT TO, which deliver nothing; see ``_data``); on any other
+    backend, just before sending. So a sender killed while the server considers
+    the envelope leaves its row queued, to be sent by the next."""
 
     def __init__(self, connection):
         self.pending = None
@@ -480,14 +517,14 @@ class _Handover:
             data = smtp.data
 
             def data_after_handover(msg):
-                self._fire()
+                self.fire()
                 return data(msg)
 
             # smtplib.SMTP.sendmail calls self.data(): this connection's own
             # attribute comes first.
             smtp.data = data_after_handover
 
-    def _fire(self):
+    def fire(self):
         if self.pending is not None:
             action, self.pending = self.pending, None
             action()
@@ -497,7 +534,7 @@ class _Handover:
         self.pending = action
         self.handed = False
         if not self.hooked:
-            self._fire()
+            self.fire()
 
 
 class _Sender:
@@ -531,7 +568,7 @@ class _Sender:
             self.templates[key] = MessageTemplate.build(renderer)
         return self.templates[key]
 
-    def send(self, delivery, renderer, email: str, unsubscribe: str) -> None:
+    def send(self, delivery, renderer, email: str, unsubscribe: str, handover) -> None:
         template = self._template(renderer)
         if template is None:
             message = renderer.message(
@@ -545,12 +582,13 @@ class _Sender:
             unsubscribe=unsubscribe,
             message_id=new_message_id(self.domain, delivery.pk),
         )
-        self._sendmail(template.sender, to, data)
+        self._sendmail(template.sender, to, data, handover)
 
-    def _sendmail(self, sender: str, to: str, data: bytes) -> None:
+    def _sendmail(self, sender: str, to: str, data: bytes, handover) -> None:
         """smtplib's ``sendmail`` for one recipient, the same commands and the
         same errors, without parsing the sender's address again for every
-        message, or a plain recipient's (see ``envelope_address``)."""
+        message, or a plain recipient's (see ``envelope_address``), and with the
+        row's hand-over written while the server answers DATA (``_data``)."""
         smtp = self.smtp
         if sender not in self.quoted:
             self.quoted[sender] = smtplib.quoteaddr(sender)
@@ -564,10 +602,40 @@ class _Sender:
         if code not in (250, 251):
             _reset(smtp, code)
             raise smtplib.SMTPRecipientsRefused({to: (code, reply)})
-        code, reply = smtp.data(data)
+        code, reply = _data(smtp, data, handover)
         if code != 250:
             _reset(smtp, code)
             raise smtplib.SMTPDataError(code, reply)
+
+
+def _data(smtp: smtplib.SMTP, data: bytes, handover: _Handover) -> tuple[int, bytes]:
+    """smtplib's ``data``, with the row handed over between the DATA command and
+    the content. The command delivers nothing: the content is what may arrive,
+    and it goes only once the hand-over is committed. Meanwhile the server's
+    answer to DATA is on its way, so the database's round trip and the mail
+    server's overlap instead of adding up (about a tenth of each message)."""
+    smtp.putcmd("data")
+    try:
+        handover.fire()
+    except BaseException:
+        # The server now waits for content, and none may go: drop the
+        # connection (a server discards a message whose content never ended).
+        # QUIT would be read as content.
+        smtp.close()
+        raise
+    code, reply = smtp.getreply()
+    if code != 354:
+        _reset(smtp, code)
+        raise smtplib.SMTPDataError(code, reply)
+    content = _DOT_AT_LINE_START.sub(b"..", data)
+    if not content.endswith(b"\r\n"):
+        content += b"\r\n"
+    smtp.send(content + b".\r\n")
+    return smtp.getreply()
+
+
+# SMTP's transparency rule (RFC 5321 4.5.2), as smtplib applies it.
+_DOT_AT_LINE_START = re.compile(rb"(?m)^\.")
 
 
 def _reset(smtp: smtplib.SMTP, code: int) -> None:
@@ -617,8 +685,7 @@ def _send_batch(
     try:
         for delivery in batch:
             lease.renew()
-            subscriber = delivery.subscriber
-            if subscriber.status != SubscriberStatus.CONFIRMED:
+            if delivery.status != SubscriberStatus.CONFIRMED:
                 record_accepted()
                 _record(delivery, status=DeliveryStatus.SKIPPED)
                 report.skipped += 1
@@ -629,9 +696,10 @@ def _send_batch(
             try:
                 sender.send(
                     delivery,
-                    renderer.for_language(subscriber.language),
-                    subscriber.email,
-                    links(subscriber.pk),
+                    renderer.for_language(delivery.language),
+                    delivery.email,
+                    links(delivery.subscriber_id),
+                    handover,
                 )
             except smtplib.SMTPServerDisconnected as exc:
                 # The connection is gone. Before the content went, this row failed
@@ -661,7 +729,7 @@ def _send_batch(
                 report.failed += outcome["status"] == DeliveryStatus.FAILED
                 if code in BOUNCE_CODES:
                     Subscriber.objects.filter(
-                        pk=subscriber.pk, status=SubscriberStatus.CONFIRMED
+                        pk=delivery.subscriber_id, status=SubscriberStatus.CONFIRMED
                     ).update(status=SubscriberStatus.BOUNCED, left_at=timezone.now())
             else:
                 accepted = Accepted(delivery, timezone.now())

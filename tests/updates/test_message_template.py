@@ -87,6 +87,21 @@ def test_the_senders_own_sql_names_the_real_tables():
     assert SENT_SQL.startswith("UPDATE updates_delivery ")
 
 
+def test_the_senders_own_sql_spells_the_statuses_as_the_model_does():
+    """The statements write the statuses in; a renamed status must not leave
+    them matching no row."""
+    import re
+
+    from updates.models import DeliveryStatus
+    from updates.sending import HAND_OVER_AND_SENT_SQL, HAND_OVER_SQL, SENT_SQL
+
+    values = {status.value for status in DeliveryStatus}
+    for sql in (HAND_OVER_SQL, HAND_OVER_AND_SENT_SQL, SENT_SQL):
+        written = set(re.findall(r"'([a-z]+)'", sql))
+        assert written and written <= values, written - values
+    assert {"queued", "sending"} <= set(re.findall(r"'([a-z]+)'", HAND_OVER_SQL))
+
+
 @pytest.mark.parametrize(
     "email",
     [

@@ -232,6 +232,61 @@ def test_killed_between_two_messages_one_at_most_is_uncertain_and_none_resent(
     assert rows.filter(status=DeliveryStatus.SENT).count() == 119
 
 
+def test_a_lease_lost_at_the_data_command_sends_no_content_and_hangs_nothing(
+    smtp_server, settings, caplog
+):
+    """The hand-over is written while the server answers DATA. When it finds
+    the mailing taken over, the server already waits for content: the sender
+    drops the connection (a QUIT would be read as content) and the server keeps
+    nothing of that message."""
+    settings.UPDATES_BATCH_SIZE = 50
+    # A sender waiting for a reply that never comes fails after this, and logs
+    # that closing the connection failed.
+    settings.EMAIL_TIMEOUT = 3
+    bulk_subscribers(4)
+    mailing = MailingFactory()
+    services.mailing_queue(mailing=mailing, actor=None)  # no worker ran yet
+    rcpts = {"n": 0}
+
+    def factory():
+        connection = get_connection()
+        open_connection = connection.open
+
+        def open_and_watch():
+            opened = open_connection()
+            smtp = connection.connection
+            docmd = smtp.docmd
+
+            def docmd_then_lose_the_lease(cmd, args=""):
+                answer = docmd(cmd, args)
+                if cmd.lower() == "rcpt":
+                    rcpts["n"] += 1
+                    if rcpts["n"] == 2:
+                        # Another sender takes over during the second envelope.
+                        Mailing.objects.filter(pk=mailing.pk).update(
+                            lease_token="another-sender"
+                        )
+                return answer
+
+            smtp.docmd = docmd_then_lose_the_lease
+            return opened
+
+        connection.open = open_and_watch
+        return connection
+
+    report = mailing_deliver(mailing_id=mailing.pk, connection_factory=factory)
+    assert report.notes == ["another worker took this mailing over"]
+    assert "closing the SMTP connection failed" not in caplog.text
+    assert len(smtp_server.messages) == 1
+    rows = Delivery.objects.filter(mailing=mailing).order_by("pk")
+    assert list(rows.values_list("status", flat=True)) == [
+        DeliveryStatus.SENT,
+        DeliveryStatus.QUEUED,
+        DeliveryStatus.QUEUED,
+        DeliveryStatus.QUEUED,
+    ]
+
+
 def test_running_the_task_again_after_it_finished_sends_nothing(
     smtp_server, django_capture_on_commit_callbacks
 ):
