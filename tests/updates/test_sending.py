@@ -386,6 +386,37 @@ def test_subscriber_who_leaves_before_their_turn_is_skipped(
     assert skipped.status == DeliveryStatus.SKIPPED
 
 
+def test_listing_recipients_again_after_an_interruption_adds_only_the_missing(
+    settings,
+):
+    """The recipients are listed in chunks; a sender stopped partway through
+    lists them again on resuming, adding each missing one once."""
+    from updates.sending import _list_recipients
+
+    settings.UPDATES_BATCH_SIZE = 2  # chunks of 20
+    confirmed = bulk_subscribers(45)
+    SubscriberFactory(status=SubscriberStatus.PENDING)
+    mailing = MailingFactory()
+    services.mailing_queue(mailing=mailing, actor=None)  # no worker ran yet
+    lease = SenderLease.take(mailing.pk)
+    first = list(confirmed.order_by("pk").values_list("pk", flat=True)[:25])
+    Delivery.objects.bulk_create(
+        [Delivery(mailing=mailing, subscriber_id=pk) for pk in first]
+    )  # what a stopped sender had listed
+
+    _list_recipients(mailing, lease)
+
+    listed = Delivery.objects.filter(mailing=mailing)
+    assert sorted(listed.values_list("subscriber_id", flat=True)) == sorted(
+        confirmed.values_list("pk", flat=True)
+    )
+    assert set(listed.values_list("status", "attempts", "last_error")) == {
+        (DeliveryStatus.QUEUED, 0, "")
+    }
+    mailing.refresh_from_db()
+    assert mailing.recipients_listed_at is not None
+
+
 def test_targeting_by_region_and_constituency(
     smtp_server, uk_areas, django_capture_on_commit_callbacks
 ):
