@@ -11,8 +11,16 @@ from network.models import Area, AreaType
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the real UK areas once, outside the per-test transactions, so every test
-    can use them without paying for the load (about a second) again."""
+    can use them without paying for the load (about a second) again. A database
+    built from the models (SQLite) first gets what the migrations would have left
+    in it (tests/database.py)."""
+    from django.db import connection
+
+    from tests import database
+
     with django_db_blocker.unblock():
+        if database.built_from_models(connection):
+            database.complete(connection)
         call_command("load_areas", verbosity=0)
 
 
