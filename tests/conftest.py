@@ -22,6 +22,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         if database.built_from_models(connection):
             database.complete(connection)
         call_command("load_areas", verbosity=0)
+        database.keep_uk_areas(connection)
 
 
 @pytest.fixture(autouse=True)
@@ -50,9 +51,13 @@ def no_kept_api_answers():
 @pytest.fixture
 def uk_areas(db):
     """The real areas. A transactional test elsewhere may have flushed them, so
-    reload (inside this test's transaction) when they are missing."""
+    put them back (inside this test's transaction) when they are missing."""
     if not Area.objects.filter(area_type=AreaType.WARD).exists():
-        call_command("load_areas", verbosity=0)
+        from django.db import connection
+
+        from tests.database import put_uk_areas_back
+
+        put_uk_areas_back(connection)
 
 
 @pytest.fixture

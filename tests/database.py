@@ -146,3 +146,53 @@ def _record_migrations(connection) -> None:
     recorder.migration_qs.bulk_create(
         [recorder.Migration(app=app, name=name) for app, name in sorted(names)]
     )
+
+
+# ---- the UK areas
+
+# The rows `load_areas` wrote when the test database was set up, as the database
+# holds them. A test that commits empties every table afterwards; the tests after
+# it that want the areas get these rows back with one INSERT per table, where
+# loading the files again took a second or more each time.
+_AREA_ROWS: dict[str, tuple[list[str], list[tuple]]] = {}
+
+
+def _area_tables():
+    from network.models import Area, ConstituencyCouncilOverlap
+
+    return (Area, ConstituencyCouncilOverlap)  # parents before what refers to them
+
+
+def keep_uk_areas(connection) -> None:
+    """Remember the areas and overlaps as `load_areas` has just written them."""
+    _AREA_ROWS.clear()
+    with connection.cursor() as cursor:
+        for model in _area_tables():
+            table = connection.ops.quote_name(model._meta.db_table)
+            columns = [field.column for field in model._meta.concrete_fields]
+            names = ", ".join(connection.ops.quote_name(c) for c in columns)
+            pk = connection.ops.quote_name(model._meta.pk.column)
+            cursor.execute(f"SELECT {names} FROM {table} ORDER BY {pk}")  # noqa: S608
+            _AREA_ROWS[model._meta.db_table] = (columns, cursor.fetchall())
+
+
+def put_uk_areas_back(connection) -> None:
+    """The areas as they were after set-up, when a test that commits has emptied
+    their tables; otherwise (some rows left, or none remembered) `load_areas`,
+    which adds what is missing."""
+    from django.core.management import call_command
+
+    tables = _area_tables()
+    if not _AREA_ROWS or any(model.objects.exists() for model in tables):
+        call_command("load_areas", verbosity=0)
+        return
+    with connection.cursor() as cursor:
+        for model in tables:
+            columns, rows = _AREA_ROWS[model._meta.db_table]
+            table = connection.ops.quote_name(model._meta.db_table)
+            names = ", ".join(connection.ops.quote_name(c) for c in columns)
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(
+                f"INSERT INTO {table} ({names}) VALUES ({marks})",  # noqa: S608
+                rows,
+            )
