@@ -1,4 +1,5 @@
-"""SQLite test databases built from the models instead of the migrations.
+"""Test databases: on SQLite built from the models instead of the migrations, and
+the UK areas put back quickly after a test that commits (at the end of this file).
 
 Replaying every migration (274 of them, most of them the libraries') took each
 test worker about half a minute, nearly all of it Django rendering the models of
