@@ -11,9 +11,18 @@ from network.models import Area, AreaType
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the real UK areas once, outside the per-test transactions, so every test
-    can use them without paying for the load (about a second) again."""
+    can use them without paying for the load (about a second) again. A database
+    built from the models (SQLite) first gets what the migrations would have left
+    in it (tests/database.py)."""
+    from django.db import connection
+
+    from tests import database
+
     with django_db_blocker.unblock():
+        if database.built_from_models(connection):
+            database.complete(connection)
         call_command("load_areas", verbosity=0)
+        database.keep_uk_areas(connection)
 
 
 @pytest.fixture(autouse=True)
@@ -42,9 +51,13 @@ def no_kept_api_answers():
 @pytest.fixture
 def uk_areas(db):
     """The real areas. A transactional test elsewhere may have flushed them, so
-    reload (inside this test's transaction) when they are missing."""
+    put them back (inside this test's transaction) when they are missing."""
     if not Area.objects.filter(area_type=AreaType.WARD).exists():
-        call_command("load_areas", verbosity=0)
+        from django.db import connection
+
+        from tests.database import put_uk_areas_back
+
+        put_uk_areas_back(connection)
 
 
 @pytest.fixture

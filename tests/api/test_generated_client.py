@@ -15,11 +15,12 @@ from uuid import UUID
 
 import httpx
 import pytest
-from django.core.management import call_command
+from django.db import connection
 from drf_spectacular.generators import SchemaGenerator
 
 from network.models import Area, AreaType, Person
 from network.visibility import Audience, visible_people
+from tests.database import put_uk_areas_back
 from tests.factories import PersonFactory
 
 from .conftest import BWD_WARD
@@ -69,7 +70,7 @@ def areas_back():
 
     def load_when_missing():
         if not Area.objects.filter(area_type=AreaType.WARD).exists():
-            call_command("load_areas", verbosity=0)
+            put_uk_areas_back(connection)
 
     load_when_missing()
     yield

@@ -4,23 +4,21 @@ import re
 from datetime import date
 
 import pytest
-from django.core.management import call_command
 from wagtail.models import Locale
 
 from cms.demo import next_occurrence
 from cms.models import EventPage, SiteSettings, StandardPage, StatementPage
 
-pytestmark = [pytest.mark.django_db, pytest.mark.long]
+pytestmark = pytest.mark.django_db
 
 
-# Seeding takes seconds: one seed, then a subtest per promise about the site it
-# builds, so a failure still names what broke. That a second seed builds no page
-# or pledge wording twice is checked with the rest of the demo, in
-# tests/network/test_seed_demo.py.
+# Seeding takes seconds: these promises about the site the demo builds are checked
+# on the one seed of tests/network/test_seed_demo.py (test_the_demo), a subtest
+# each, so a failure still names what broke. That a second seed builds no page or
+# pledge wording twice is checked there too.
 
 
-def test_the_demo_site(client, uk_areas, subtests):
-    call_command("seed_demo", verbosity=0)
+def check_the_demo_site(client, subtests):
     with subtests.test("the home page carries the campaign's call"):
         response = client.get("/")
         assert response.status_code == 200

@@ -3,7 +3,9 @@
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.utils import translation
 from wagtail.models import Site
 
 from cms.models import HomePage
@@ -60,12 +62,22 @@ def snapshot():
     )
 
 
-# Seeding takes seconds: each test seeds once and checks everything that state
-# shows, one subtest per promise, so a failure still names what broke.
+# Seeding takes seconds, so the demo is seeded once for every promise about what
+# it builds, here and in the apps' own test modules (a subtest each, so a failure
+# still names what broke); then again, to show a second seed changes nothing, and
+# once more after the people are gone. The privacy check comes last: it adds
+# private data of its own.
 
 
-def test_the_demo_network(uk_areas, client, subtests):
+def test_the_demo(uk_areas, client, superuser, subtests):
+    from tests.campaign.test_where_they_stand import (
+        check_public_pages_show_no_private_data,
+    )
+    from tests.cms.test_demo import check_the_demo_site
+    from tests.updates.test_pages import check_the_demo_updates_list
+
     seed()
+    first = snapshot()
     with subtests.test("a network across the five councils"):
         check_network_across_the_five_councils()
     with subtests.test("people are obviously fictional"):
@@ -82,17 +94,33 @@ def test_the_demo_network(uk_areas, client, subtests):
         check_demo_photos(client)
     with subtests.test("the API's stored documents equal a rebuild from scratch"):
         check_documents_are_current()
+    # Each group of checks as a test of its own would start: a fresh client (no
+    # language chosen by an earlier page) and English.
+    check_the_demo_site(fresh_client(), subtests)
+    translation.activate(settings.LANGUAGE_CODE)
+    with subtests.test("the updates list"):
+        check_the_demo_updates_list()
+    with subtests.test("seeding twice duplicates nothing and is deterministic"):
+        check_seeding_again_duplicates_nothing_and_is_deterministic(first)
+    translation.activate(settings.LANGUAGE_CODE)
+    with subtests.test("public pages show no private data"):
+        check_public_pages_show_no_private_data(fresh_client(), superuser)
 
 
-def test_seeding_twice_duplicates_nothing_and_is_deterministic(uk_areas):
-    """The one test that seeds twice: the site's pages, pledge wordings and the
-    updates list are in the snapshot, so the tests of what a seed builds seed once."""
+def fresh_client():
+    from django.test import Client
+
+    return Client()
+
+
+def check_seeding_again_duplicates_nothing_and_is_deterministic(first):
+    """The seed run again on the seeded demo (whose snapshot is ``first``): the
+    site's pages, pledge wordings and the updates list are in the snapshot."""
     from wagtail.images import get_image_model
 
     from campaign.models import Pledge
 
-    seed()
-    first = snapshot()
+    assert snapshot() == first  # the checks before changed nothing counted
     pledges = Pledge.objects.count()
     output = seed()
     assert snapshot() == first

@@ -138,15 +138,11 @@ def test_deploy_checks_want_https_links_and_a_background_worker(settings):
     assert not {"updates.W001", "updates.W002"} & ids
 
 
-@pytest.mark.long
-def test_seed_demo_builds_the_updates_list(uk_areas):
-    from io import StringIO
-
-    from django.core.management import call_command
-
+def check_the_demo_updates_list():
+    """What the demo seed builds of the updates list: checked on the one seed of
+    tests/network/test_seed_demo.py (test_the_demo)."""
     from updates.models import Mailing, Subscriber
 
-    call_command("seed_demo", stdout=StringIO())
     assert SignupPage.objects.count() == 1
     assert Subscriber.objects.count() >= 5 and Mailing.objects.count() == 2
     # Every demo subscriber has the evidence a real one would.
