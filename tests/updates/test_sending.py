@@ -163,10 +163,10 @@ def test_killed_worker_restarted_sends_the_rest_and_nobody_twice(
     assert mailing.status == MailingStatus.SENT
 
 
-def killed_at_envelope(number: int):
-    """Django's SMTP connections, whose worker dies while the server considers
-    the envelope (RCPT TO) of message ``number``, counted over all connections:
-    the message before it was accepted, and the next one's content never went."""
+def watching_envelopes(at_rcpt, *, answered=False):
+    """Django's SMTP connections calling ``at_rcpt(n)`` at the n-th RCPT TO,
+    counted over all connections: before the command goes or, with
+    ``answered``, once the server answered it."""
     rcpts = {"n": 0}
 
     def factory():
@@ -178,20 +178,36 @@ def killed_at_envelope(number: int):
             smtp = connection.connection
             docmd = smtp.docmd
 
-            def docmd_or_die(cmd, args=""):
-                if cmd.lower() == "rcpt":
+            def watched_docmd(cmd, args=""):
+                rcpt = cmd.lower() == "rcpt"
+                if rcpt:
                     rcpts["n"] += 1
-                    if rcpts["n"] == number:
-                        raise WorkerKilled
-                return docmd(cmd, args)
+                if rcpt and not answered:
+                    at_rcpt(rcpts["n"])
+                answer = docmd(cmd, args)
+                if rcpt and answered:
+                    at_rcpt(rcpts["n"])
+                return answer
 
-            smtp.docmd = docmd_or_die
+            smtp.docmd = watched_docmd
             return opened
 
         connection.open = open_and_watch
         return connection
 
     return factory
+
+
+def killed_at_envelope(number: int):
+    """Django's SMTP connections, whose worker dies while the server considers
+    the envelope (RCPT TO) of message ``number``, counted over all connections:
+    the message before it was accepted, and the next one's content never went."""
+
+    def die(n):
+        if n == number:
+            raise WorkerKilled
+
+    return watching_envelopes(die)
 
 
 def test_killed_between_two_messages_one_at_most_is_uncertain_and_none_resent(
@@ -246,34 +262,12 @@ def test_a_lease_lost_at_the_data_command_sends_no_content_and_hangs_nothing(
     bulk_subscribers(4)
     mailing = MailingFactory()
     services.mailing_queue(mailing=mailing, actor=None)  # no worker ran yet
-    rcpts = {"n": 0}
 
-    def factory():
-        connection = get_connection()
-        open_connection = connection.open
+    def lose_the_lease(n):
+        if n == 2:  # another sender takes over during the second envelope
+            Mailing.objects.filter(pk=mailing.pk).update(lease_token="another-sender")
 
-        def open_and_watch():
-            opened = open_connection()
-            smtp = connection.connection
-            docmd = smtp.docmd
-
-            def docmd_then_lose_the_lease(cmd, args=""):
-                answer = docmd(cmd, args)
-                if cmd.lower() == "rcpt":
-                    rcpts["n"] += 1
-                    if rcpts["n"] == 2:
-                        # Another sender takes over during the second envelope.
-                        Mailing.objects.filter(pk=mailing.pk).update(
-                            lease_token="another-sender"
-                        )
-                return answer
-
-            smtp.docmd = docmd_then_lose_the_lease
-            return opened
-
-        connection.open = open_and_watch
-        return connection
-
+    factory = watching_envelopes(lose_the_lease, answered=True)
     report = mailing_deliver(mailing_id=mailing.pk, connection_factory=factory)
     assert report.notes == ["another worker took this mailing over"]
     assert "closing the SMTP connection failed" not in caplog.text
