@@ -157,8 +157,8 @@ class SenderLease:
 
         ``accepted``, the message before it that the server accepted, is
         recorded as sent in the same statement (see ``_send_batch``)."""
-        # One UPDATE of the rows themselves (the lease check a correlated EXISTS,
-        # not a join, which Django would turn into "id IN (subquery)"):
+        # One UPDATE of the rows themselves (the lease check an EXISTS, not a
+        # join, which Django would turn into "id IN (subquery)"):
         # PostgreSQL then rechecks "still queued" on a row another sender changed
         # meanwhile, so two senders can never both hand the same row over.
         # Written out once, not compiled by the ORM for every recipient: it is
@@ -166,7 +166,12 @@ class SenderLease:
         with _per_message_cursor() as cursor:
             if accepted is None:
                 cursor.execute(
-                    HAND_OVER_SQL, {"handed": delivery.pk, "token": self.token}
+                    HAND_OVER_SQL,
+                    {
+                        "handed": delivery.pk,
+                        "mailing": self.mailing_id,
+                        "token": self.token,
+                    },
                 )
                 if cursor.rowcount:
                     return
@@ -177,6 +182,7 @@ class SenderLease:
                         "handed": delivery.pk,
                         "accepted": accepted.delivery.pk,
                         "sent_at": _db_time(accepted.at),
+                        "mailing": self.mailing_id,
                         "token": self.token,
                     },
                 )
@@ -386,12 +392,21 @@ def _next_batch(mailing: Mailing) -> list[Recipient]:
 # compiled by the ORM each time. The statuses are the model's values written in
 # (tests/updates check them, and the table names); each other value is named
 # once, so it is sent once however often the statement uses it.
+#
+# The lease check names the mailing by its id rather than through the row's
+# mailing_id, so it is a condition the database checks once per statement and
+# the rows are found by their primary key alone. Tied to the row, it let the
+# planner reach the rows through the mailing: with the table's statistics from
+# before the recipients were listed, it chose to read every delivery of the
+# mailing for each message (a 50,000-recipient mailing read 50,000 index entries
+# per message, and the sender slowed as it went). tests/updates/test_sender_plan.py
+# checks the plan.
 # The first message on a connection: its row handed over.
 HAND_OVER_SQL = (
     "UPDATE updates_delivery SET status = 'sending' "
     "WHERE id = %(handed)s AND status = 'queued' AND "
     "EXISTS (SELECT 1 FROM updates_mailing WHERE updates_mailing.id = "
-    "updates_delivery.mailing_id AND updates_mailing.lease_token = %(token)s)"
+    "%(mailing)s AND updates_mailing.lease_token = %(token)s)"
 )
 # Every later one: its row handed over, and the message before it recorded sent.
 HAND_OVER_AND_SENT_SQL = (
@@ -403,7 +418,7 @@ HAND_OVER_AND_SENT_SQL = (
     "WHERE ((id = %(handed)s AND status = 'queued') "
     "OR (id = %(accepted)s AND status = 'sending')) AND "
     "EXISTS (SELECT 1 FROM updates_mailing WHERE updates_mailing.id = "
-    "updates_delivery.mailing_id AND updates_mailing.lease_token = %(token)s) "
+    "%(mailing)s AND updates_mailing.lease_token = %(token)s) "
     "RETURNING id"
 )
 # The last message on a connection, or one before an error: recorded sent alone.
