@@ -207,6 +207,8 @@ def test_the_join_forms_area_is_a_search_with_or_without_javascript(
     tab.get_by_label("Your council or constituency (optional)").fill("bristol")
     tab.get_by_role("button", name="Send my request").click()
     question = tab.get_by_role("group", name="Which one do you mean?")
+    # count() does not wait: the answer page must have arrived first.
+    question.wait_for()
     assert question.get_by_role("radio").count() == 6
     question.get_by_label("Bristol East (constituency)").check()
     tab.get_by_role("button", name="Send my request").click()
