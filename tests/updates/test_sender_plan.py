@@ -10,7 +10,7 @@ from django.db import connection
 from django.utils import timezone
 
 from tests.updates.factories import MailingFactory, bulk_subscribers
-from updates.models import Delivery, MailingStatus
+from updates.models import Delivery, DeliveryStatus, MailingStatus
 from updates.sending import (
     HAND_OVER_AND_SENT_SQL,
     HAND_OVER_SQL,
@@ -86,7 +86,7 @@ def test_each_hand_over_reads_only_its_own_rows_however_large_the_mailing():
         "mailing": mailing.pk,
         "token": lease.token,
     }
-    Delivery.objects.filter(pk=ids[middle - 1]).update(status="sending")
+    Delivery.objects.filter(pk=ids[middle - 1]).update(status=DeliveryStatus.SENDING)
 
     with connection.cursor() as cursor:
         for sql in (HAND_OVER_SQL, HAND_OVER_AND_SENT_SQL, SENT_SQL):
