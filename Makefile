@@ -10,8 +10,11 @@ PORT ?= 8000
 # calendars); follows PORT unless set.
 SITE_URL ?= http://127.0.0.1:$(PORT)
 # Parallel test workers (pytest-xdist): one per core, at most 8; PYTEST_WORKERS=0
-# runs in one process.
+# runs in one process. Tests are handed out one at a time as workers finish
+# (--maxschedchunk 1), not in runs of neighbours: the long tests, sorted first in
+# their group (tests/conftest.py), then land on different workers.
 PYTEST_WORKERS ?= auto --maxprocesses 8
+PYTEST_XDIST = -n $(PYTEST_WORKERS) --maxschedchunk 1
 
 .PHONY: help install run test lint format check coverage security deploy-check static web worker bench bench-load bench-mail bench-api bench-pledge clean axe vnu api-lint messages compilemessages lighthouse screenshots
 
@@ -70,13 +73,14 @@ messages: install ## Gather the strings marked for translation into locale/<lang
 compilemessages: install ## Compile the catalogues (.po -> .mo) the site reads
 	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules --ignore=.axe --ignore=.redocly
 
-# The browser tests need axe-core and the HTML test the Nu HTML Checker, both from
-# npm: installed here when npm is present (once; later runs find them). Without
-# npm those tests skip, and their message names the command that fixes it.
+# The browser tests need axe-core, the page quality test Lighthouse and the HTML
+# test the Nu HTML Checker, all from npm: installed here when npm is present (once;
+# later runs find them). Without npm those tests skip, and their message names the
+# command that fixes it.
 test: $(VENV)/.installed-test ## Run the tests (PostgreSQL if DATABASE_URL points at it, else SQLite)
-	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory axe vnu; fi
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory axe vnu lighthouse; fi
 	@$(compile_project)
-	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 # axe-core (the accessibility engine the browser tests run) from the npm registry,
 # into a git-ignored folder. Reinstalled only when the version below changes.
@@ -151,7 +155,7 @@ static: install ## Collect static files as production does (hashed names, compre
 coverage: $(VENV)/.installed-test ## Run the tests measuring coverage; fail when an app is below 90%
 	$(BIN)/coverage erase
 	@$(compile_project)
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --cov --cov-report= $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_XDIST) --cov --cov-report= $(PYTEST_ARGS)
 	$(BIN)/python bin/coverage-by-app --fail-under 90
 
 security: $(VENV)/.installed-test ## bandit on the project code: fail on any medium or high finding

@@ -14,6 +14,7 @@ from api.services import partner_key_create, partner_key_revoke
 from api.throttles import forget_finished_windows
 from network.models import Area, GroupMembership, Visibility
 from network.visibility import COORDINATOR_GROUP, MEMBER_GROUP
+from ops.batching import batch
 from tests.conftest import sign_in_as_staff
 from tests.factories import (
     AffiliationFactory,
@@ -73,7 +74,14 @@ def _contacts(person):
 
 @pytest.fixture
 def directory(db):
-    """Four people: three with public profiles, one without."""
+    """Four people: three with public profiles, one without. Written as one batch,
+    as an import writes them: each person's stored documents are built once, at
+    the end, not again at each of their roles and contacts."""
+    with batch():
+        return _directory()
+
+
+def _directory():
     independent = PartyFactory(name="Independent", slug="independent")
     labour = PartyFactory(name="Labour Party", slug="labour")
     election = ElectionFactory()

@@ -62,7 +62,11 @@ class Receiver:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.port = self.server.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}/hooks/ncnv"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # Polled often, so that closing it (every webhook test does) is not a
+        # wait of up to half a second, the default interval.
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, args=(0.02,), daemon=True
+        )
         self.thread.start()
 
     def bodies(self) -> list[dict]:

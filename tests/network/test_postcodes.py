@@ -121,7 +121,7 @@ class FakePostcodesIO(BaseHTTPRequestHandler):
 @pytest.fixture
 def fake_service():
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakePostcodesIO)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     FakePostcodesIO.requests = []
     cache.clear()
