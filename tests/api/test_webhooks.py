@@ -503,6 +503,17 @@ def test_private_and_local_addresses_are_refused(url, monkeypatch):
         targets.check(url)
 
 
+def test_the_real_lookup_lists_each_address_of_a_name_once(monkeypatch):
+    """Every other test answers name lookups without DNS (tests/conftest.py); here
+    the real lookup runs, on the one name every machine resolves offline."""
+    monkeypatch.undo()  # puts back the real targets.resolve
+    addresses = targets.resolve("localhost", 80)
+    assert "127.0.0.1" in addresses or "::1" in addresses
+    assert len(addresses) == len(set(addresses))
+    with pytest.raises(OSError):
+        targets.resolve("no-such-host.invalid", 443)  # .invalid never resolves
+
+
 @override_settings(WEBHOOKS_ALLOW_PRIVATE_TARGETS=False, WEBHOOKS_REQUIRE_HTTPS=True)
 def test_a_name_resolving_to_a_private_address_is_refused(monkeypatch, partner):
     monkeypatch.setattr(
