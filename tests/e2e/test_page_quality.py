@@ -227,18 +227,20 @@ def lighthouse(urls: list[str]) -> dict[str, dict]:
         if not todo:
             break
     for url, result in results.items():
-        error = result.get("error") or (result["lhr"].get("runtimeError") or {}).get(
-            "message"
-        )
+        error = _failure(result)
         assert not error, f"Lighthouse failed on {url}:\n{error}"
     return {url: result["lhr"] for url, result in results.items()}
 
 
+def _failure(result: dict) -> str:
+    """Why Lighthouse could not report on the page ("" when it did): the script's
+    own error, or the one Lighthouse put in its report."""
+    runtime_error = (result.get("lhr") or {}).get("runtimeError") or {}
+    return result.get("error") or runtime_error.get("message", "")
+
+
 def _asks_to_run_again(result: dict) -> bool:
-    error = result.get("error") or (result["lhr"].get("runtimeError") or {}).get(
-        "message", ""
-    )
-    return "Please run Lighthouse again" in error
+    return "Please run Lighthouse again" in _failure(result)
 
 
 def _lighthouse_run(urls: list[str]) -> list[dict]:
